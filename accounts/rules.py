@@ -1,0 +1,48 @@
+"""Permission predicates (django-rules). Views and domain functions ask these."""
+
+import rules
+
+from .enums import MembershipRole, SiteRole
+
+
+def has_site_role(role):
+    @rules.predicate(name=f"has_role_{role}")
+    def predicate(user):
+        return user.is_authenticated and user.has_site_role(role)
+
+    return predicate
+
+
+is_awards_admin = has_site_role(SiteRole.AWARDS_ADMIN)
+is_academy_staff = has_site_role(SiteRole.ACADEMY_STAFF)
+is_judge = has_site_role(SiteRole.JUDGE)
+is_media_partner = has_site_role(SiteRole.MEDIA_PARTNER)
+
+
+@rules.predicate
+def is_site_staff(user):
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
+@rules.predicate
+def is_org_member(user, organisation):
+    return (
+        user.is_authenticated
+        and organisation is not None
+        and organisation.memberships.filter(user=user).exists()
+    )
+
+
+@rules.predicate
+def is_org_admin(user, organisation):
+    return (
+        user.is_authenticated
+        and organisation is not None
+        and organisation.memberships.filter(user=user, role=MembershipRole.ADMIN).exists()
+    )
+
+
+rules.add_perm("accounts.view_organisation", is_org_member | is_site_staff)
+rules.add_perm("accounts.manage_organisation", is_org_admin)
+rules.add_perm("accounts.grant_roles", is_site_staff)
+rules.add_perm("accounts.view_audit", is_site_staff | is_awards_admin | is_academy_staff)

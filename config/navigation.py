@@ -1,0 +1,30 @@
+"""The service navigation: what each signed-in person can reach.
+
+It lives in config because it links every app's areas; apps never import it.
+"""
+
+from django.urls import reverse
+
+
+def navigation_for(request):
+    user = getattr(request, "user", None)
+    items = [("Home", reverse("home"))]
+    if user is not None and user.is_authenticated:
+        items.append(("Your account", reverse("accounts:dashboard")))
+        items.append(("Organisations", reverse("accounts:organisation_list")))
+        if user.is_staff:
+            items.append(("Site roles", reverse("accounts:role_list")))
+        if user.has_perm("accounts.view_audit"):
+            items.append(("Audit log", reverse("accounts:audit_log")))
+    path = request.path if request is not None else ""
+    nav = []
+    for text, href in items:
+        active = path == href if href == "/" else path.startswith(href)
+        nav.append({"text": text, "href": href, "active": active})
+    # Only the longest matching link is marked current.
+    active_items = [item for item in nav if item["active"]]
+    if len(active_items) > 1:
+        longest = max(active_items, key=lambda item: len(item["href"]))
+        for item in active_items:
+            item["active"] = item is longest
+    return nav

@@ -1,0 +1,49 @@
+from django import template
+
+from config.forms import error_target_id
+
+register = template.Library()
+
+INPUT_CLASS = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+}
+
+
+def described_by(field) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.simple_tag
+def govuk_widget(field, extra_classes=""):
+    """Renders a text-like widget with the GOV.UK classes and ARIA links."""
+    base = INPUT_CLASS.get(field.widget_type, "govuk-input")
+    classes = [base]
+    if field.errors:
+        classes.append(f"{base}--error")
+    existing = field.field.widget.attrs.get("class")
+    if existing:
+        classes.append(existing)
+    if extra_classes:
+        classes.append(extra_classes)
+    attrs = {"class": " ".join(classes)}
+    if described_by(field):
+        attrs["aria-describedby"] = described_by(field)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def describedby(field):
+    return described_by(field)
+
+
+@register.filter
+def error_target(field):
+    return error_target_id(field)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Social Care Awards and Leadership Academy: site administration"
+admin.site.site_title = "Site administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("help/accessibility/", views.accessibility_statement, name="accessibility"),
+    path("help/privacy/", views.privacy_notice, name="privacy"),
+    path("help/cookies/", views.cookies, name="cookies"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

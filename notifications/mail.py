@@ -1,0 +1,60 @@
+"""Queue an email: render it now, write it to the outbox, hand it to Celery
+once the surrounding transaction commits."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    """Each email is three templates: `<template>_subject.txt`, `_body.txt`, `_body.html`."""
+    context = {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
+    text = render_to_string(f"email/{template}_body.txt", context).strip() + "\n"
+    html = render_to_string(f"email/{template}_body.html", context)
+    return subject, text, html
+
+
+def queue_email(*, to: str, template: str, context: dict, recipient=None, attachments=None) -> OutboundEmail:
+    subject, text, html = render_email(template, context)
+    return queue_rendered_email(
+        to=to,
+        template=template,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        recipient=recipient,
+        attachments=attachments,
+    )
+
+
+def queue_rendered_email(
+    *, to, template, subject, text_body, html_body="", recipient=None, attachments=None
+) -> OutboundEmail:
+    email = OutboundEmail.objects.create(
+        to=to,
+        recipient=recipient,
+        template=template,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        attachments=attachments or [],
+    )
+    transaction.on_commit(lambda: hand_to_worker(email.pk))
+    return email
+
+
+def hand_to_worker(email_id: int) -> None:
+    """Publish the send task; a broker that is down must not break the request."""
+    from .tasks import send_email
+
+    try:
+        send_email.delay(email_id)
+    except Exception:  # kombu raises several connection error types
+        logger.warning("Broker unavailable; email %s waits for the outbox sweep", email_id, exc_info=True)

@@ -1,0 +1,50 @@
+from django.db import models
+from django.db.models import Q
+
+
+class EmailState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboundEmail(models.Model):
+    """The outbox: every email the service sends is written here first, in the
+    same transaction as the change that causes it, and then handed to Celery.
+
+    If the broker is down when the transaction commits, the row waits and the
+    periodic sweep sends it, so no email is lost and no web request waits.
+    """
+
+    to = models.EmailField()
+    recipient = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="emails_received"
+    )
+    template = models.CharField(max_length=100)
+    subject = models.CharField(max_length=300)
+    text_body = models.TextField()
+    html_body = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep looks only at unsent rows: a partial index keeps it
+            # small however many sent emails accumulate.
+            models.Index(
+                fields=["state", "created_at"],
+                condition=Q(state__in=["queued", "sending"]),
+                name="outbox_unsent_idx",
+            ),
+            models.Index(fields=["recipient", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.to}"

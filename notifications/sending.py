@@ -1,0 +1,65 @@
+"""Sending emails from the outbox.
+
+Each send first claims the row with a conditional UPDATE and checks the
+count (as healthchecks' sendalerts does), so two workers, a retried task and
+the sweep never send the same row twice.
+"""
+
+import base64
+import logging
+from datetime import timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import EmailState, OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+# A row claimed longer ago than this was left by a worker that died
+# mid-send; the sweep claims it again.
+CLAIM_TIMEOUT = timedelta(minutes=5)
+# Rows queued more recently are left to the task already published for them.
+SWEEP_GRACE = timedelta(seconds=60)
+MAX_ATTEMPTS = 5
+
+
+def claim(email_id: int, now=None) -> bool:
+    now = now or timezone.now()
+    claimable = Q(state=EmailState.QUEUED) | Q(state=EmailState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    updated = OutboundEmail.objects.filter(claimable, pk=email_id).update(
+        state=EmailState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return updated == 1
+
+
+def send_outbound_email(email_id: int, now=None) -> bool:
+    """Send one claimed email; returns whether this call sent it."""
+    if not claim(email_id, now):
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(subject=email.subject, body=email.text_body, to=[email.to])
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], base64.b64decode(attachment["content_b64"]), attachment["mimetype"])
+    try:
+        message.send()
+    except Exception as error:
+        state = EmailState.FAILED if email.attempts >= MAX_ATTEMPTS else EmailState.QUEUED
+        OutboundEmail.objects.filter(pk=email_id).update(state=state, last_error=str(error)[:2000])
+        logger.warning("Email %s failed (attempt %s): %s", email_id, email.attempts, error)
+        return False
+    OutboundEmail.objects.filter(pk=email_id).update(state=EmailState.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+
+def send_pending_emails(now=None) -> int:
+    """Send rows whose task was lost (broker down) or whose worker died."""
+    now = now or timezone.now()
+    due = OutboundEmail.objects.filter(
+        Q(state=EmailState.QUEUED, created_at__lt=now - SWEEP_GRACE)
+        | Q(state=EmailState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    ).values_list("pk", flat=True)
+    return sum(send_outbound_email(pk, now) for pk in list(due[:500]))
