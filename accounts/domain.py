@@ -65,8 +65,8 @@ def request_to_join(user: User, organisation: Organisation, message: str = "") -
 
 @transaction.atomic
 def decide_join_request(actor: User, join_request: JoinRequest, *, approve: bool, reason: str = "") -> JoinRequest:
-    join_request = JoinRequest.objects.select_for_update().select_related("organisation", "user").get(
-        pk=join_request.pk
+    join_request = (
+        JoinRequest.objects.select_for_update().select_related("organisation", "user").get(pk=join_request.pk)
     )
     if not actor.has_perm("accounts.manage_organisation", join_request.organisation):
         raise PermissionDenied

@@ -26,11 +26,7 @@ def is_site_staff(user):
 
 @rules.predicate
 def is_org_member(user, organisation):
-    return (
-        user.is_authenticated
-        and organisation is not None
-        and organisation.memberships.filter(user=user).exists()
-    )
+    return user.is_authenticated and organisation is not None and organisation.memberships.filter(user=user).exists()
 
 
 @rules.predicate

@@ -261,4 +261,3 @@ def audit_log(request):
         "accounts/audit_log.html",
         {"page": page, "action": action, "actor": actor, "object_type": object_type},
     )
-

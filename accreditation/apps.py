@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AccreditationConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'accreditation'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "accreditation"

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AwardsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'awards'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "awards"

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, seed_people
+
+
+class Command(BaseCommand):
+    help = "Load demo organisations, one user per role and a demo award cycle (safe to run again)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        people = seed_people()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
+        self.stdout.write("Accounts with a setup key need two-factor authentication: add the key to an")
+        self.stdout.write("authenticator app, or print a code with:")
+        self.stdout.write("  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\"")
+        for person in people:
+            line = f"  {person['email']:<22} {person['roles'] or 'provider / leader'}"
+            if person["totp"]:
+                line += f"  setup key {person['totp']}"
+            self.stdout.write(line)

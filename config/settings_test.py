@@ -1,0 +1,24 @@
+"""Test settings: PostgreSQL and Redis, as in production.
+
+Each pytest-xdist worker uses its own Redis database so that clearing the
+cache in one worker never touches another.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/care_awards")
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{1 + int(_worker)}")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("VAR_DIR", f"{tempfile.gettempdir()}/care-awards-tests-{_worker}")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+SITE_URL = "http://testserver"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: lint, Django's checks and the whole pytest suite against
+# PostgreSQL and Redis, with browser tests in headless Debian Chromium.
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/ensure-services.sh
+scripts/setup.sh dev
+export DJANGO_SETTINGS_MODULE=config.settings_test
+py=.venv/bin/python
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== Django checks"
+$py manage.py check
+$py manage.py makemigrations --check --dry-run
+echo "== pytest"
+.venv/bin/pytest "$@"

@@ -1,0 +1,56 @@
+"""A new user signs up, verifies, creates an organisation and sees their navigation."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from .browser import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-good-long-passphrase"
+
+
+def test_sign_up_verify_and_create_organisation(live_server, page):
+    page.goto(live_server.url + "/")
+    assert_accessible(page, "foundation-01-home")
+    page.get_by_role("button", name="Create an account").click()
+
+    assert_accessible(page, "foundation-02-signup")
+    page.get_by_label("Email").fill("new.provider@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+
+    page.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
+    assert_accessible(page, "foundation-03-verification-sent")
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    page.goto(live_server.url + link.split("/accounts/", 1)[1].join(["/accounts/", ""]))
+
+    assert_accessible(page, "foundation-04-confirm")
+    page.get_by_role("button", name="Confirm").click()
+
+    page.wait_for_url(re.compile(r"/account/$"))
+    assert_accessible(page, "foundation-05-dashboard")
+    nav = page.get_by_role("navigation", name="Menu")
+    assert nav.get_by_role("link").all_inner_texts() == ["Home", "Your account", "Organisations", "Sign out"]
+
+    page.get_by_role("link", name="Create an organisation").click()
+    page.get_by_role("button", name="Create organisation").click()
+    assert_accessible(page, "foundation-06-organisation-errors")
+    assert page.title().startswith("Error:")
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter organisation name" in summary.inner_text()
+
+    page.get_by_label("Organisation name").fill("Sunrise Home Care")
+    page.get_by_label("Voluntary").check()
+    page.get_by_label("Care provider").check()
+    page.get_by_label("Region").select_option(label="North West")
+    page.get_by_role("button", name="Create organisation").click()
+
+    page.wait_for_url(re.compile(r"/account/organisations/\d+/$"))
+    assert_accessible(page, "foundation-07-organisation")
+    assert page.get_by_role("heading", level=1).inner_text() == "Sunrise Home Care"
+    assert "Sunrise Home Care has been created" in page.locator(".govuk-notification-banner").inner_text()
