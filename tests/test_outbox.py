@@ -40,10 +40,9 @@ def test_email_is_rendered_from_subject_text_and_html_templates(run_on_commit):
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(run_on_commit):
-    with run_on_commit():
-        with pytest.raises(RuntimeError), transaction.atomic():
-            queue_one()
-            raise RuntimeError("the change failed")
+    with run_on_commit(), pytest.raises(RuntimeError), transaction.atomic():
+        queue_one()
+        raise RuntimeError("the change failed")
     assert mail.outbox == []
     assert OutboundEmail.objects.count() == 0
 
