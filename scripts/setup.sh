@@ -20,8 +20,11 @@ stamp=".venv/.installed-$profile"
 digest=$(cat requirements.txt "$requirements" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
   echo "== Installing Python packages ($requirements)"
-  .venv/bin/pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
+  # This machine's pip configuration names optional local indexes; their
+  # "Location ... is ignored" warnings are noise.
+  quiet_pip() { .venv/bin/pip install --quiet --disable-pip-version-check "$@" 2> >(grep -v "is ignored: it is neither" >&2); }
+  quiet_pip --upgrade pip
+  quiet_pip -r "$requirements"
   echo "$digest" > "$stamp"
 fi
 
