@@ -227,3 +227,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit records cannot be deleted")
+
+    DESCRIPTIONS = {
+        "nomination.started": "Nomination started",
+        "nomination.submitted": "Submitted",
+        "nomination.eligible": "Found eligible",
+        "nomination.ineligible": "Found not eligible",
+        "nomination.withdrawn": "Withdrawn",
+        "nomination.extension_granted": "Extension granted",
+        "evidence.added": "Evidence added",
+        "evidence.removed": "Evidence removed",
+    }
+
+    @property
+    def description(self) -> str:
+        """The action in words, for timelines shown to people."""
+        if self.action in self.DESCRIPTIONS:
+            return self.DESCRIPTIONS[self.action]
+        return self.action.rsplit(".", 1)[-1].replace("_", " ").capitalize()

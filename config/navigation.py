@@ -12,6 +12,10 @@ def navigation_for(request):
     if user is not None and user.is_authenticated:
         items.append(("Your account", reverse("accounts:dashboard")))
         items.append(("Organisations", reverse("accounts:organisation_list")))
+        if user.memberships.exists():
+            items.append(("Nominations", reverse("awards:dashboard")))
+        if user.has_perm("awards.manage"):
+            items.append(("Manage awards", reverse("awards:manage_cycles")))
         if user.is_staff:
             items.append(("Site roles", reverse("accounts:role_list")))
         if user.has_perm("accounts.view_audit"):

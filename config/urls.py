@@ -14,6 +14,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("awards/", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,6 +18,8 @@ def described_by(field) -> str:
         ids.append(f"{field.auto_id}-hint")
     if field.errors:
         ids.append(f"{field.auto_id}-error")
+    if getattr(field.field, "max_words", None):
+        ids.append(f"{field.auto_id}-info")
     return " ".join(ids)
 
 

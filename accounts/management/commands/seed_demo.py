@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_people
+from awards.demo import seed_awards
 
 
 class Command(BaseCommand):
@@ -10,7 +11,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         people = seed_people()
+        cycle = seed_awards()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Award cycle open for nominations: {cycle} (closes {cycle.nominations_close:%d %B %Y})")
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
         self.stdout.write("Accounts with a setup key need two-factor authentication: add the key to an")
         self.stdout.write("authenticator app, or print a code with:")

@@ -1,0 +1,270 @@
+from django import forms
+
+from accounts.enums import OrganisationKind, Region, Sector
+from config.forms import RequiredMessagesMixin
+
+from .enums import IneligibilityReason, NominationState
+from .models import Category, Criterion, Cycle, Question, count_words
+
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class WordLimitedField(forms.CharField):
+    """A textarea with a live word count (GOV.UK character count) and the
+    same limit enforced on the server."""
+
+    def __init__(self, *, max_words, **kwargs):
+        self.max_words = max_words
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 8}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        words = count_words(value or "")
+        if words > self.max_words:
+            label = (self.label or "your answer").rstrip("?")
+            raise forms.ValidationError(f"{label} must be {self.max_words} words or fewer – you have {words} words")
+
+
+# Provider forms -----------------------------------------------------------------
+
+
+class StartNominationForm(RequiredMessagesMixin, forms.Form):
+    organisation = forms.ModelChoiceField(label="Which organisation is making the nomination?", queryset=None)
+    category = forms.ModelChoiceField(
+        label="Which category are you entering?", queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args, organisations, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["category"].queryset = categories
+        self.fields["category"].label_from_instance = lambda c: f"{c.name} – {c.cycle}"
+        if organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+            self.fields["organisation"].widget = forms.HiddenInput()
+
+
+class ServiceForm(RequiredMessagesMixin, forms.Form):
+    service_name = forms.CharField(label="Name of the service", max_length=200)
+    service_address = forms.CharField(
+        label="Address of the service", max_length=500, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    service_regulator_number = forms.CharField(
+        label="Regulator registration number (optional)",
+        max_length=40,
+        required=False,
+        help_text="For example the Care Quality Commission location ID. Leave empty if the service is not registered.",
+    )
+
+
+class AnswersForm(forms.Form):
+    """One word-limited field per question of the category. Answers may be
+    saved empty as a draft; completeness is checked at submission."""
+
+    def __init__(self, *args, questions, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for number, question in enumerate(questions, start=1):
+            name = f"question_{question.pk}"
+            self.fields[name] = WordLimitedField(
+                label=f"{number}. {question.text}",
+                max_words=question.word_limit,
+                help_text=question.guidance,
+                initial=answers.get(question.pk, ""),
+            )
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data[f"question_{q.pk}"] for q in self.questions}
+
+
+class StatementForm(RequiredMessagesMixin, forms.Form):
+    statement = WordLimitedField(
+        label="Statement from a person who uses the service",
+        max_words=500,
+        help_text="In their own words: what difference the service makes to them. You can type it for them.",
+    )
+    given_by = forms.CharField(
+        label="Who gave the statement",
+        max_length=200,
+        required=False,
+        help_text="For example 'a resident' or 'Jo, who uses the day service'",
+    )
+    consent = forms.BooleanField(
+        label="The person agreed to their statement being used in this nomination", required=False
+    )
+
+
+class PublicationConsentForm(forms.Form):
+    consent = forms.TypedChoiceField(
+        label="If your nomination is shortlisted or wins, may we publish its name, a summary and the images you "
+        "marked for publication?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if we may publish your entry"},
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, Word (DOCX), JPEG, PNG or MP4, up to 20 MB. At most 100 MB for the whole nomination.",
+        error_messages={"required": "Select a file to upload"},
+    )
+    description = forms.CharField(label="What does this file show? (optional)", max_length=300, required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing the nomination? (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand the nomination will no longer be judged",
+        error_messages={"required": "Confirm you understand the nomination will no longer be judged"},
+    )
+
+
+# Administrator forms ----------------------------------------------------------------
+
+
+class CycleForm(RequiredMessagesMixin, forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = [
+            "programme",
+            "year",
+            *[name for name, _ in Cycle.TIMELINE],
+            "anonymise_written_stage",
+            "sector_balance_margin",
+        ]
+        widgets = {name: LOCAL_DATETIME for name, _ in Cycle.TIMELINE}
+        help_texts = {name: "UK time (Europe/London)" for name, _ in Cycle.TIMELINE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, _ in Cycle.TIMELINE:
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        self.fields["programme"].empty_label = "Choose a programme"
+
+
+class CopyCycleForm(forms.Form):
+    year = forms.IntegerField(
+        label="Year of the new cycle", min_value=2000, max_value=2100, error_messages={"required": "Enter the year"}
+    )
+
+
+class CategoryForm(RequiredMessagesMixin, forms.ModelForm):
+    eligible_sectors = forms.MultipleChoiceField(
+        label="Sectors that may enter",
+        help_text="Leave all unticked to let every sector enter",
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    eligible_kinds = forms.MultipleChoiceField(
+        label="Kinds of organisation that may enter",
+        help_text="Leave all unticked for care providers only",
+        choices=OrganisationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Category
+        fields = [
+            "name",
+            "description",
+            "eligible_sectors",
+            "eligible_kinds",
+            "judges_per_nomination",
+            "written_weight",
+            "visit_weight",
+            "order",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class QuestionForm(RequiredMessagesMixin, forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["text", "guidance", "word_limit", "order"]
+        labels = {"text": "Question"}
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
+
+
+class CriterionForm(RequiredMessagesMixin, forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["stage", "name", "guidance", "weight", "max_score", "order"]
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 3}), "stage": forms.RadioSelect}
+
+
+class EligibilityForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Is the nomination eligible?",
+        choices=[("eligible", "Eligible"), ("ineligible", "Not eligible")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select eligible or not eligible"},
+    )
+    reason = forms.ChoiceField(
+        label="Reason it is not eligible",
+        choices=[("", "Choose a reason")] + IneligibilityReason.choices,
+        required=False,
+    )
+    note = forms.CharField(
+        label="Explanation for the provider",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the reason is 'another reason'. The provider sees this.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "ineligible":
+            if not data.get("reason"):
+                self.add_error("reason", "Select the reason the nomination is not eligible")
+            elif data["reason"] == IneligibilityReason.OTHER and not data.get("note", "").strip():
+                self.add_error("note", "Explain the reason the nomination is not eligible")
+        return data
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateTimeField(
+        label="New closing time for this nomination",
+        help_text="UK time (Europe/London)",
+        widget=LOCAL_DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "Enter the new closing time", "invalid": "Enter a real date and time"},
+    )
+    reason = forms.CharField(
+        label="Why is the extension granted?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the extension is granted"},
+    )
+
+
+class NominationFilterForm(forms.Form):
+    cycle = forms.ModelChoiceField(label="Cycle", queryset=Cycle.objects.select_related("programme"), required=False)
+    category = forms.ModelChoiceField(label="Category", queryset=Category.objects.none(), required=False)
+    sector = forms.ChoiceField(label="Sector", choices=[("", "All sectors")] + Sector.choices, required=False)
+    region = forms.ChoiceField(label="Region", choices=[("", "All regions")] + Region.choices, required=False)
+    state = forms.ChoiceField(label="State", choices=[("", "All states")] + NominationState.choices, required=False)
+    q = forms.CharField(label="Reference, service or organisation", max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].empty_label = "All cycles"
+        self.fields["category"].empty_label = "All categories"
+        cycle_id = self.data.get("cycle") if self.data else None
+        categories = Category.objects.select_related("cycle")
+        if cycle_id and str(cycle_id).isdigit():
+            categories = categories.filter(cycle_id=cycle_id)
+        self.fields["category"].queryset = categories
+        self.fields["category"].label_from_instance = lambda c: f"{c.name} ({c.cycle.year})"

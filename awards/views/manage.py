@@ -1,0 +1,308 @@
+"""Awards administrators: cycles, categories, nominations, eligibility, extensions, balance."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import audit
+from accounts.domain import DomainError
+from accounts.views import permission_required
+
+from .. import domain, reports
+from ..enums import CriterionStage, NominationState
+from ..forms import (
+    CategoryForm,
+    CopyCycleForm,
+    CriterionForm,
+    CycleForm,
+    EligibilityForm,
+    ExtensionForm,
+    NominationFilterForm,
+    QuestionForm,
+)
+from ..models import Category, Criterion, Cycle, Programme, Question
+from .common import nomination_timeline, visible_nomination
+
+manage_required = permission_required("awards.manage")
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "reference_prefix", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+@manage_required
+def cycles(request):
+    programme_form = ProgrammeForm(request.POST or None, prefix="programme")
+    if request.method == "POST" and programme_form.is_valid():
+        with transaction.atomic():
+            programme = programme_form.save()
+            audit.record(actor=request.user, action="programme.created", obj=programme, after={"name": programme.name})
+        messages.success(request, f"{programme.name} has been created.")
+        return redirect("awards:manage_cycles")
+    all_cycles = Cycle.objects.select_related("programme").annotate(
+        category_count=Count("categories", distinct=True),
+        entry_count=Count("nominations", filter=Q(nominations__state__in=NominationState.entered()), distinct=True),
+    )
+    return render(
+        request,
+        "awards/manage/cycles.html",
+        {"cycles": all_cycles, "programme_form": programme_form, "now": timezone.now()},
+    )
+
+
+def _save_cycle_form(request, form, success_message):
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = domain.save_cycle(request.user, form.save(commit=False))
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, success_message.format(cycle=cycle))
+            return redirect("awards:manage_cycle", pk=cycle.pk)
+    return None
+
+
+@manage_required
+def cycle_create(request):
+    form = CycleForm(request.POST or None)
+    done = _save_cycle_form(request, form, "{cycle} has been created.")
+    return done or render(request, "awards/manage/cycle_form.html", {"form": form})
+
+
+@manage_required
+def cycle_edit(request, pk):
+    cycle = get_object_or_404(Cycle, pk=pk)
+    form = CycleForm(request.POST or None, instance=cycle)
+    done = _save_cycle_form(request, form, "{cycle} has been saved.")
+    return done or render(request, "awards/manage/cycle_form.html", {"form": form, "cycle": cycle})
+
+
+@manage_required
+def cycle_detail(request, pk):
+    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+    categories = cycle.categories.annotate(
+        question_count=Count("questions", distinct=True),
+        criterion_count=Count("criteria", distinct=True),
+        entry_count=Count("nominations", filter=Q(nominations__state__in=NominationState.entered()), distinct=True),
+        draft_count=Count("nominations", filter=Q(nominations__state=NominationState.DRAFT), distinct=True),
+    )
+    copy_form = CopyCycleForm(request.POST or None, initial={"year": cycle.year + 1})
+    if request.method == "POST" and copy_form.is_valid():
+        try:
+            new = domain.copy_cycle(request.user, cycle, copy_form.cleaned_data["year"])
+        except (DomainError, ValidationError) as error:
+            copy_form.add_error("year", "; ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, f"{new} has been created from {cycle}. Check its timeline.")
+            return redirect("awards:manage_cycle", pk=new.pk)
+    return render(
+        request,
+        "awards/manage/cycle_detail.html",
+        {"cycle": cycle, "categories": categories, "copy_form": copy_form, "is_open": cycle.is_open()},
+    )
+
+
+def _save_with_audit(user, instance, action):
+    with transaction.atomic():
+        created = instance.pk is None
+        instance.save()
+        audit.record(actor=user, action=f"{action}.{'created' if created else 'changed'}", obj=instance)
+    return instance
+
+
+@manage_required
+def category_form(request, cycle_pk, pk=None):
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    category = get_object_or_404(Category, pk=pk, cycle=cycle) if pk else Category(cycle=cycle)
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        category = _save_with_audit(request.user, form.save(commit=False), "category")
+        messages.success(request, f"{category.name} has been saved.")
+        return redirect("awards:manage_category", pk=category.pk)
+    return render(request, "awards/manage/category_form.html", {"form": form, "cycle": cycle, "category": category})
+
+
+@manage_required
+def category_detail(request, pk):
+    category = get_object_or_404(Category.objects.select_related("cycle__programme"), pk=pk)
+    question_form = QuestionForm(request.POST or None, prefix="question") if "question-text" in request.POST else None
+    criterion_form = (
+        CriterionForm(request.POST or None, prefix="criterion") if "criterion-name" in request.POST else None
+    )
+    for form, kind in ((question_form, "question"), (criterion_form, "criterion")):
+        if form is not None and form.is_valid():
+            item = form.save(commit=False)
+            item.category = category
+            _save_with_audit(request.user, item, kind)
+            messages.success(
+                request, "The question has been added." if kind == "question" else "The criterion has been added."
+            )
+            return redirect("awards:manage_category", pk=category.pk)
+    criteria = list(category.criteria.all())
+    return render(
+        request,
+        "awards/manage/category_detail.html",
+        {
+            "category": category,
+            "questions": category.questions.all(),
+            "written": [c for c in criteria if c.stage == CriterionStage.WRITTEN],
+            "visit": [c for c in criteria if c.stage == CriterionStage.SITE_VISIT],
+            "question_form": question_form or QuestionForm(prefix="question"),
+            "criterion_form": criterion_form or CriterionForm(prefix="criterion", initial={"stage": "written"}),
+        },
+    )
+
+
+@manage_required
+def question_edit(request, pk):
+    question = get_object_or_404(Question.objects.select_related("category__cycle"), pk=pk)
+    form = QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        _save_with_audit(request.user, form.save(commit=False), "question")
+        messages.success(request, "The question has been saved.")
+        return redirect("awards:manage_category", pk=question.category_id)
+    return render(request, "awards/manage/item_form.html", {"form": form, "item": question, "kind": "question"})
+
+
+@manage_required
+def criterion_edit(request, pk):
+    criterion = get_object_or_404(Criterion.objects.select_related("category__cycle"), pk=pk)
+    form = CriterionForm(request.POST or None, instance=criterion)
+    if request.method == "POST" and form.is_valid():
+        _save_with_audit(request.user, form.save(commit=False), "criterion")
+        messages.success(request, "The criterion has been saved.")
+        return redirect("awards:manage_category", pk=criterion.category_id)
+    return render(request, "awards/manage/item_form.html", {"form": form, "item": criterion, "kind": "criterion"})
+
+
+@manage_required
+@require_POST
+def question_delete(request, pk):
+    question = get_object_or_404(Question, pk=pk)
+    if question.answers.exists():
+        messages.error(request, "This question has answers, so it cannot be deleted. Edit its wording instead.")
+    else:
+        with transaction.atomic():
+            audit.record(actor=request.user, action="question.deleted", obj=question, before={"text": question.text})
+            question.delete()
+        messages.success(request, "The question has been deleted.")
+    return redirect("awards:manage_category", pk=question.category_id)
+
+
+@manage_required
+@require_POST
+def criterion_delete(request, pk):
+    criterion = get_object_or_404(Criterion, pk=pk)
+    with transaction.atomic():
+        audit.record(actor=request.user, action="criterion.deleted", obj=criterion, before={"name": criterion.name})
+        criterion.delete()
+    messages.success(request, "The criterion has been deleted.")
+    return redirect("awards:manage_category", pk=criterion.category_id)
+
+
+@manage_required
+def nomination_list(request):
+    form = NominationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    nominations = reports.filtered_nominations(data)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        filename = f"nominations-{timezone.localdate():%Y-%m-%d}"
+        if export == "csv":
+            return reports.csv_response(nominations, filename)
+        return reports.xlsx_response(nominations, filename)
+    page = Paginator(nominations, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "awards/manage/nomination_list.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": reports.state_counts(nominations),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _detail_with_form(request, item, **forms_by_name):
+    context = {
+        "nomination": item,
+        "questions": list(item.category.questions.all()),
+        "answers": {a.question_id: a for a in item.answers.all()},
+        "evidence": list(item.evidence.all()),
+        "timeline": nomination_timeline(item),
+        "eligibility_form": EligibilityForm(),
+        "extension_form": ExtensionForm(),
+        **forms_by_name,
+    }
+    return render(request, "awards/manage/nomination_detail.html", context)
+
+
+@manage_required
+def nomination_detail(request, pk):
+    return _detail_with_form(request, visible_nomination(request.user, pk))
+
+
+@manage_required
+@require_POST
+def decide_eligibility(request, pk):
+    item = visible_nomination(request.user, pk)
+    form = EligibilityForm(request.POST)
+    if form.is_valid():
+        try:
+            domain.decide_eligibility(
+                request.user,
+                item,
+                eligible=form.cleaned_data["decision"] == "eligible",
+                reason_code=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            outcome = "eligible" if form.cleaned_data["decision"] == "eligible" else "not eligible"
+            messages.success(request, f"{item} has been marked {outcome} and the provider told.")
+            return redirect("awards:manage_nomination", pk=item.pk)
+    return _detail_with_form(request, item, eligibility_form=form)
+
+
+@manage_required
+@require_POST
+def grant_extension(request, pk):
+    item = visible_nomination(request.user, pk)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            domain.grant_extension(
+                request.user, item, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_error("until", str(error))
+        else:
+            messages.success(request, "The extension has been granted and the provider told.")
+            return redirect("awards:manage_nomination", pk=item.pk)
+    return _detail_with_form(request, item, extension_form=form)
+
+
+@manage_required
+def sector_balance(request, pk):
+    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+    balance = reports.sector_balance(cycle)
+    return render(
+        request,
+        "awards/manage/sector_balance.html",
+        {"cycle": cycle, "is_open": cycle.is_open(), **balance},
+    )
