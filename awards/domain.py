@@ -15,6 +15,7 @@ from accounts import audit
 from accounts.domain import DomainError
 from accounts.enums import MembershipRole
 from accounts.models import User
+from config.formats import uk_datetime
 from config.uploads import MB, UploadRefused, check_upload, storage_name
 from notifications.mail import queue_email
 
@@ -284,9 +285,8 @@ def submit_nomination(user, nomination, now=None) -> Nomination:
     if not nomination.is_draft:
         raise DomainError("This nomination has already been submitted")
     if not nomination.is_open_for_submission(now):
-        close = timezone.localtime(nomination.close_instant())
         raise DomainError(
-            f"Nominations closed at {close:%-I:%M%p} on {close:%-d %B %Y}. "
+            f"Nominations closed at {uk_datetime(nomination.close_instant())}. "
             "Your draft has been kept. Contact the awards team if you think you should have an extension."
         )
     problems = [problem for section in sections(nomination) for problem in section.problems]

@@ -91,6 +91,8 @@ TEMPLATES = [
                 "config.context_processors.service",
             ],
             "libraries": {"govuk_forms": "config.templatetags.govuk_forms"},
+            # uk_datetime and the form helpers are used in almost every template.
+            "builtins": ["config.templatetags.govuk_forms"],
         },
     },
 ]

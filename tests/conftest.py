@@ -36,6 +36,15 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Each test stores uploads in its own folder."""
+    storages = {**settings.STORAGES}
+    if storages["default"]["BACKEND"].endswith("FileSystemStorage"):
+        storages["default"] = {**storages["default"], "OPTIONS": {"location": str(tmp_path / "private-media")}}
+        settings.STORAGES = storages
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium, never a downloaded browser.

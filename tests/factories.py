@@ -63,3 +63,91 @@ def make_provider(name=None, *, sector=Sector.PRIVATE, region=Region.LONDON, org
     organisation.save()
     user = make_user(organisation=organisation, org_role=org_role, **kw)
     return user, organisation
+
+
+# Awards ---------------------------------------------------------------------
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+
+
+def docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def make_cycle(*, opens=None, closes=None, year=None, programme=None, **kwargs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from awards.models import Cycle, Programme
+
+    opens = opens or timezone.now() - timedelta(days=10)
+    closes = closes or timezone.now() + timedelta(days=30)
+    programme = programme or Programme.objects.get_or_create(name="Social Care Accolades", reference_prefix="SCA")[0]
+    return Cycle.objects.create(
+        programme=programme,
+        year=year or closes.year,
+        nominations_open=opens,
+        nominations_close=closes,
+        scoring_deadline=closes + timedelta(days=30),
+        shortlist_published=closes + timedelta(days=40),
+        site_visits_start=closes + timedelta(days=50),
+        site_visits_end=closes + timedelta(days=60),
+        final_panel=closes + timedelta(days=70),
+        winners_announced=closes + timedelta(days=80),
+        **kwargs,
+    )
+
+
+def make_category(cycle, name="Care Home Service of the Year", *, questions=((("Why is it outstanding?", 50),)), **kw):
+    from awards.enums import CriterionStage
+    from awards.models import Category, Criterion, Question
+
+    category = Category.objects.create(cycle=cycle, name=name, description=f"About {name}", **kw)
+    for order, (text, limit) in enumerate(questions):
+        Question.objects.create(category=category, text=text, word_limit=limit, order=order)
+    Criterion.objects.create(category=category, name="Person-centred care", weight=3, max_score=10)
+    Criterion.objects.create(category=category, name="Outcomes", weight=2, max_score=10)
+    Criterion.objects.create(category=category, stage=CriterionStage.SITE_VISIT, name="What we saw", weight=1)
+    return category
+
+
+def make_nomination(category, organisation, user, *, complete=True, state=None):
+    """A draft (complete enough to submit when `complete`), or a row in `state`."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards import domain
+    from awards.models import Nomination
+
+    nomination = Nomination.objects.create(
+        cycle=category.cycle, category=category, organisation=organisation, created_by=user
+    )
+    if complete:
+        nomination.service_name = f"{organisation.name} – Rose House"
+        nomination.service_address = "1 High Street\nTown"
+        nomination.service_regulator_number = "1-123456789"
+        nomination.user_statement = "They listen to me."
+        nomination.user_statement_by = "A resident"
+        nomination.user_statement_consent = True
+        nomination.consent_to_publish = True
+        nomination.save()
+        domain.save_answers(user, nomination, {q.pk: "Because people come first." for q in category.questions.all()})
+        domain.add_evidence(user, nomination, SimpleUploadedFile("report.pdf", MINIMAL_PDF))
+    if state:
+        Nomination.objects.filter(pk=nomination.pk).update(state=state, reference=f"SCA-{nomination.pk:05d}")
+        nomination.refresh_from_db()
+    return nomination

@@ -57,6 +57,7 @@ def test_navigation_depends_on_role(client, provider, site_staff):
         "Home",
         "Your account",
         "Organisations",
+        "Nominations",
     ]
     client.force_login(site_staff)
     assert [i["text"] for i in client.get(reverse("home")).context["navigation"]] == [
@@ -66,6 +67,12 @@ def test_navigation_depends_on_role(client, provider, site_staff):
         "Site roles",
         "Audit log",
     ]
+
+
+def test_awards_administrator_sees_manage_awards(client, awards_admin):
+    client.force_login(awards_admin)
+    nav = [i["text"] for i in client.get(reverse("home")).context["navigation"]]
+    assert nav == ["Home", "Your account", "Organisations", "Manage awards", "Audit log"]
 
 
 def test_navigation_marks_the_current_page(client, provider):

@@ -1,5 +1,6 @@
 from django import template
 
+from config import formats
 from config.forms import error_target_id
 
 register = template.Library()
@@ -49,3 +50,9 @@ def describedby(field):
 @register.filter
 def error_target(field):
     return error_target_id(field)
+
+
+@register.filter
+def uk_datetime(instant):
+    """'5:30pm on 6 January 2027', in UK time."""
+    return formats.uk_datetime(instant) if instant else ""
