@@ -1,0 +1,88 @@
+"""A provider drafts a nomination, uploads evidence, checks answers and submits."""
+
+import re
+
+import pytest
+
+from .browser import assert_accessible
+from .factories import MINIMAL_PDF, PASSWORD, make_category, make_cycle, make_provider
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, email):
+    page.goto(live_server.url + "/accounts/login/")
+    assert_accessible(page, "nomination-00-sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/account/$"))
+
+
+def test_provider_drafts_uploads_checks_and_submits(live_server, page, tmp_path):
+    cycle = make_cycle()
+    make_category(cycle, "Care Home Service of the Year", questions=[("Why is it outstanding?", 20)])
+    user, organisation = make_provider("Riverside Care", email="jo@riverside.example")
+
+    sign_in(page, live_server, "jo@riverside.example")
+    page.get_by_role("link", name="Nominations").click()
+    assert_accessible(page, "nomination-01-dashboard")
+    page.get_by_role("button", name="Start a nomination").click()
+    assert_accessible(page, "nomination-02-start")
+    page.get_by_label(re.compile("Care Home Service of the Year")).check()
+    page.get_by_role("button", name="Start nomination").click()
+
+    page.wait_for_url(re.compile(r"/awards/nominations/\d+/$"))
+    assert_accessible(page, "nomination-03-task-list")
+
+    page.get_by_role("link", name="Nominated service").click()
+    assert_accessible(page, "nomination-04-service")
+    page.get_by_label("Name of the service").fill("Rose House")
+    page.get_by_label("Address of the service").fill("1 High Street\nPreston")
+    page.get_by_role("button", name="Save and return to the task list").click()
+
+    page.get_by_role("link", name="Answers to the category's questions").click()
+    answer = page.get_by_label("1. Why is it outstanding?")
+    answer.fill(" ".join(["word"] * 25))
+    # The live word count tells the person before the server does.
+    page.wait_for_function("document.querySelector('.govuk-character-count__status').innerText.includes('too many')")
+    assert "5 words too many" in page.locator(".govuk-character-count__status").inner_text()
+    page.get_by_role("button", name="Save and return to the task list").click()
+    assert_accessible(page, "nomination-05-answers-error")
+    assert "must be 20 words or fewer – you have 25 words" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("1. Why is it outstanding?").fill("Residents plan the menu and interview new staff.")
+    page.get_by_role("button", name="Save and return to the task list").click()
+
+    page.get_by_role("link", name="Statement from a person who uses the service").click()
+    assert_accessible(page, "nomination-06-statement")
+    page.get_by_label("Statement from a person who uses the service").fill("I feel at home here.")
+    page.get_by_label("Who gave the statement").fill("A resident")
+    page.get_by_label("The person agreed to their statement being used in this nomination").check()
+    page.get_by_role("button", name="Save and return to the task list").click()
+
+    page.get_by_role("link", name="Consent to publish").click()
+    assert_accessible(page, "nomination-07-consent")
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Save and return to the task list").click()
+
+    page.get_by_role("link", name="Evidence").click()
+    assert_accessible(page, "nomination-08-evidence")
+    evidence = tmp_path / "inspection-report.pdf"
+    evidence.write_bytes(MINIMAL_PDF)
+    page.get_by_label("Upload a file").set_input_files(str(evidence))
+    page.get_by_role("button", name="Upload file").click()
+    assert "inspection-report.pdf has been uploaded" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page, "nomination-09-evidence-uploaded")
+    page.get_by_role("link", name="Return to the task list").click()
+
+    assert page.locator(".govuk-task-list__status").all_inner_texts() == ["Completed"] * 5
+    page.get_by_role("button", name="Check your answers and submit").click()
+    assert_accessible(page, "nomination-10-check-answers")
+    assert "Rose House" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Submit nomination").click()
+
+    page.wait_for_url(re.compile(r"/submitted/$"))
+    assert_accessible(page, "nomination-11-submitted")
+    panel = page.locator(".govuk-panel").inner_text()
+    assert "Nomination submitted" in panel
+    assert re.search(r"SCA\d\d-00001", panel)
