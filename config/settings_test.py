@@ -22,3 +22,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 SITE_URL = "http://testserver"
+
+# Live-server threads would otherwise keep connections open past the test
+# run, and PostgreSQL refuses to drop the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -17,7 +17,6 @@ from awards import domain, reports
 from awards.enums import IneligibilityReason, NominationState
 from awards.models import Category, Criterion, Cycle, Nomination, Question
 
-from .conftest import count_queries
 from .factories import make_category, make_cycle, make_nomination, make_provider
 
 pytestmark = pytest.mark.django_db
