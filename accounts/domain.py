@@ -150,12 +150,19 @@ def change_member_role(actor: User, membership: Membership, role: str) -> Member
 def grant_role(actor: User, user: User, role: str) -> RoleGrant:
     if not actor.has_perm("accounts.grant_roles"):
         raise PermissionDenied
+    return record_role_grant(actor, user, role)
+
+
+def record_role_grant(granted_by, user: User, role: str) -> RoleGrant:
+    """Grants a role the caller has already authorised (a staff member's
+    decision, or an accepted judge invitation); audited as granted_by's act."""
     if role not in SiteRole.values:
         raise DomainError("Select a role")
     if RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True).exists():
         raise DomainError(f"{user.email} already has the role {SiteRole(role).label}")
-    grant = RoleGrant.objects.create(user=user, role=role, granted_by=actor, granted_at=timezone.now())
-    audit.record(actor=actor, action="role.granted", obj=grant, after={"user": user.email, "role": role})
+    grant = RoleGrant.objects.create(user=user, role=role, granted_by=granted_by, granted_at=timezone.now())
+    audit.record(actor=granted_by, action="role.granted", obj=grant, after={"user": user.email, "role": role})
+    user.__dict__.pop("site_roles", None)
     return grant
 
 

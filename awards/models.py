@@ -254,6 +254,13 @@ class Nomination(models.Model):
         now = now or timezone.now()
         return self.cycle.nominations_open <= now <= self.close_instant()
 
+    def entrant_state(self, now=None) -> str:
+        """The state an entrant may see: an award stays hidden behind the
+        embargo (shown as finalist) until the announcement instant."""
+        if self.state in NominationState.results() and not self.cycle.results_public(now):
+            return NominationState.FINALIST
+        return self.state
+
     @property
     def is_draft(self) -> bool:
         return self.state == NominationState.DRAFT

@@ -1,16 +1,13 @@
 """Staff reports: the filtered nomination list, its exports, sector balance."""
 
-import csv
-import tempfile
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from accounts.enums import Sector
 from accounts.models import Organisation
+from config.exports import table_response
 
 from .enums import NominationState
 from .models import Nomination
@@ -61,51 +58,9 @@ def state_counts(nominations) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in NominationState.choices]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(nominations, filename):
-    """Streams rows as they are read, so memory stays flat for any size."""
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # so spreadsheet programs read UTF-8
-        yield writer.writerow([title for title, _ in EXPORT_COLUMNS])
-        for nomination in nominations.iterator(chunk_size=2000):
-            yield writer.writerow([_safe_cell(get(nomination)) for _, get in EXPORT_COLUMNS])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(nominations, filename):
-    """openpyxl's write-only mode keeps one row in memory; the file is built
-    on disk and streamed from there."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Nominations")
-    sheet.append([title for title, _ in EXPORT_COLUMNS])
-    for nomination in nominations.iterator(chunk_size=2000):
-        sheet.append([_safe_cell(get(nomination)) for _, get in EXPORT_COLUMNS])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-def _safe_cell(value):
-    """Text starting with = + - @ would run as a formula in a spreadsheet."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+def export_response(nominations, filename, fmt):
+    rows = ([get(n) for _, get in EXPORT_COLUMNS] for n in nominations.iterator(chunk_size=2000))
+    return table_response([title for title, _ in EXPORT_COLUMNS], rows, filename, fmt)
 
 
 @dataclass

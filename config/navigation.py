@@ -8,14 +8,19 @@ from django.urls import reverse
 
 def navigation_for(request):
     user = getattr(request, "user", None)
-    items = [("Home", reverse("home"))]
+    items = [("Home", reverse("home")), ("Winners", reverse("winners:index"))]
     if user is not None and user.is_authenticated:
         items.append(("Your account", reverse("accounts:dashboard")))
         items.append(("Organisations", reverse("accounts:organisation_list")))
         if user.memberships.exists():
             items.append(("Nominations", reverse("awards:dashboard")))
+        if user.has_perm("judging.judge"):
+            items.append(("Judging", reverse("judging:home")))
         if user.has_perm("awards.manage"):
             items.append(("Manage awards", reverse("awards:manage_cycles")))
+            items.append(("Manage judging", reverse("judging:manage")))
+        if user.has_perm("judging.press_pack"):
+            items.append(("Press", reverse("judging:press")))
         if user.is_staff:
             items.append(("Site roles", reverse("accounts:role_list")))
         if user.has_perm("accounts.view_audit"):

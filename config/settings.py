@@ -257,6 +257,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_pending_emails",
         "schedule": crontab(minute="*"),
     },
+    "notify-entrants-when-results-are-announced": {
+        "task": "judging.tasks.notify_entrants_of_results",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # Security headers. HTTPS settings switch on with SECURE_SSL_REDIRECT.

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("awards/", include("awards.urls")),
+    path("judging/", include("judging.urls")),
+    path("winners/", include("judging.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

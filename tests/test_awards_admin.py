@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 
 from accounts.enums import Sector
 from accounts.models import AuditEvent
-from awards import domain, reports
+from awards import domain
 from awards.enums import IneligibilityReason, NominationState
 from awards.models import Category, Criterion, Cycle, Nomination, Question
+from config.exports import safe_cell
 
 from .factories import make_category, make_cycle, make_nomination, make_provider
 
@@ -274,8 +275,8 @@ def test_exports_match_the_filtered_list(client, awards_admin):
 
 
 def test_export_cells_cannot_become_formulas(provider):
-    assert reports._safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert reports._safe_cell("Rose House") == "Rose House"
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("Rose House") == "Rose House"
 
 
 def test_sector_balance_flags_under_represented_sectors(client, awards_admin):

@@ -22,6 +22,15 @@ def state_tag(nomination):
     return {"label": nomination.get_state_display(), "colour": STATE_COLOURS.get(nomination.state, "")}
 
 
+@register.inclusion_tag("awards/includes/state_tag.html")
+def entrant_state_tag(nomination):
+    """For provider pages: awards stay hidden until the results are announced."""
+    from awards.enums import NominationState
+
+    state = nomination.entrant_state()
+    return {"label": NominationState(state).label, "colour": STATE_COLOURS.get(state, "")}
+
+
 @register.filter
 def filesize(size):
     if size >= 1024 * 1024:

@@ -217,10 +217,7 @@ def nomination_list(request):
     nominations = reports.filtered_nominations(data)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        filename = f"nominations-{timezone.localdate():%Y-%m-%d}"
-        if export == "csv":
-            return reports.csv_response(nominations, filename)
-        return reports.xlsx_response(nominations, filename)
+        return reports.export_response(nominations, f"nominations-{timezone.localdate():%Y-%m-%d}", export)
     page = Paginator(nominations, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

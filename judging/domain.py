@@ -1,0 +1,784 @@
+"""Every judging change goes through these functions: permission, state,
+audit record and email in one transaction."""
+
+import base64
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts import audit
+from accounts.domain import DomainError, record_role_grant
+from accounts.enums import SiteRole
+from accounts.models import User
+from awards.domain import transition
+from awards.enums import NominationState
+from awards.models import Nomination
+from notifications.mail import queue_email, queue_rendered_email, render_email
+
+from . import calendar
+from .assignment import NominationToAssign, plan_assignments
+from .enums import AssignmentState, Award, LivedExperience, PanelState, Stage, VisitState
+from .models import (
+    Assignment,
+    ConflictDeclaration,
+    CriterionScore,
+    CycleRules,
+    FinalResult,
+    JudgeInvitation,
+    JudgeProfile,
+    Panel,
+    PanelMember,
+    Publication,
+    ShortlistEntry,
+    SiteVisit,
+    TieBreak,
+)
+from .results import category_results
+
+
+def _require(user, perm, obj=None):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def rules_for(cycle) -> CycleRules:
+    return CycleRules.objects.get_or_create(cycle=cycle)[0]
+
+
+# Judges ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_judge(admin, email: str) -> JudgeInvitation:
+    _require(admin, "judging.manage")
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.has_site_role(SiteRole.JUDGE):
+        raise DomainError(f"{email} is already a judge")
+    invitation = JudgeInvitation.objects.create(email=email, invited_by=admin)
+    audit.record(actor=admin, action="judge.invited", obj=invitation, after={"email": email})
+    queue_email(to=email, recipient=existing, template="judge_invitation", context={"invitation": invitation})
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(user, token: str) -> JudgeInvitation:
+    invitation = JudgeInvitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.email.lower() != user.email.lower():
+        raise DomainError("This invitation is not for the account you are signed in with")
+    if invitation.accepted_at is not None:
+        raise DomainError("This invitation has already been accepted")
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save()
+    if not user.has_site_role(SiteRole.JUDGE):
+        record_role_grant(invitation.invited_by, user, SiteRole.JUDGE)
+    audit.record(actor=user, action="judge.invitation_accepted", obj=invitation)
+    return invitation
+
+
+@transaction.atomic
+def save_profile(user, *, sector_background, lived_experience, expertise="", access_needs="") -> JudgeProfile:
+    if not user.has_site_role(SiteRole.JUDGE):
+        raise PermissionDenied
+    profile, created = JudgeProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "sector_background": sector_background,
+            "lived_experience": lived_experience,
+            "expertise": expertise.strip(),
+            "access_needs": access_needs.strip(),
+        },
+    )
+    audit.record(
+        actor=user,
+        action="judge.profile_saved",
+        obj=profile,
+        after={"sector_background": sector_background, "lived_experience": lived_experience},
+    )
+    return profile
+
+
+@transaction.atomic
+def declare_conflict(judge, organisation, *, kind, note="", nomination=None) -> ConflictDeclaration:
+    """Records the conflict, takes every affected nomination off the judge
+    and reassigns it to another clean panel member where one is free."""
+    if not judge.has_site_role(SiteRole.JUDGE):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            conflict = ConflictDeclaration.objects.create(
+                judge=judge, organisation=organisation, kind=kind, note=note.strip(), nomination=nomination
+            )
+    except IntegrityError:
+        raise DomainError(f"You have already declared a connection with {organisation.name}") from None
+    audit.record(
+        actor=judge,
+        action="conflict.declared",
+        obj=conflict,
+        after={"organisation": organisation.name, "kind": kind, "nomination": nomination.pk if nomination else None},
+        reason=note.strip(),
+    )
+    affected = list(
+        Assignment.objects.select_for_update()
+        .filter(judge=judge, state=AssignmentState.ACTIVE, nomination__organisation=organisation)
+        .select_related("nomination__category")
+    )
+    for assignment in affected:
+        assignment.state = AssignmentState.REMOVED
+        assignment.removed_reason = "Conflict of interest declared"
+        assignment.save()
+        audit.record(
+            actor=judge,
+            action="assignment.removed",
+            obj=assignment.nomination,
+            before={"judge": judge.email},
+            reason="Conflict of interest declared",
+        )
+    for category in {a.nomination.category for a in affected}:
+        _assign(category, judge, stage=Stage.WRITTEN, reason="Reassigned after a conflict was declared")
+    return conflict
+
+
+# Panels ------------------------------------------------------------------------------
+
+
+def composition_problems(panel: Panel) -> list[str]:
+    """Each rule the panel breaks, in words an administrator can act on."""
+    rules = rules_for(panel.category.cycle)
+    members = list(User.objects.filter(panel_memberships__panel=panel).select_related("judge_profile"))
+    profiles = [getattr(m, "judge_profile", None) for m in members]
+    problems = []
+    if len(members) < rules.min_panel_size:
+        problems.append(f"The panel needs at least {rules.min_panel_size} members; it has {len(members)}")
+    missing = [m.email for m, p in zip(members, profiles, strict=True) if p is None]
+    if missing:
+        problems.append(f"These members have not completed their judge profile: {', '.join(missing)}")
+    lived = sum(1 for p in profiles if p is not None and p.has_lived_experience)
+    if lived < rules.min_lived_experience:
+        problems.append(
+            f"The panel needs at least {rules.min_lived_experience} member with lived experience of care; "
+            f"it has {lived}"
+        )
+    sectors = {p.sector_background for p in profiles if p is not None}
+    if len(sectors) < rules.min_sectors:
+        problems.append(f"Members must come from at least {rules.min_sectors} sectors; they come from {len(sectors)}")
+    if panel.chair_id is None:
+        problems.append("The panel needs a chair")
+    elif panel.chair_id not in {m.pk for m in members}:
+        problems.append("The chair must be a member of the panel")
+    return problems
+
+
+@transaction.atomic
+def add_panel_member(admin, panel, judge) -> PanelMember:
+    _require(admin, "judging.manage")
+    if not judge.has_site_role(SiteRole.JUDGE):
+        raise DomainError(f"{judge.email} is not a judge: invite them first")
+    if panel.state == PanelState.SIGNED_OFF:
+        raise DomainError("A signed-off panel cannot change")
+    member, created = PanelMember.objects.get_or_create(panel=panel, judge=judge)
+    if not created:
+        raise DomainError(f"{judge.email} is already on this panel")
+    audit.record(actor=admin, action="panel.member_added", obj=panel, after={"judge": judge.email})
+    return member
+
+
+@transaction.atomic
+def remove_panel_member(admin, panel, judge) -> None:
+    _require(admin, "judging.manage")
+    if panel.state != PanelState.DRAFT:
+        raise DomainError("Members can only be removed while the panel is being set up")
+    PanelMember.objects.filter(panel=panel, judge=judge).delete()
+    if panel.chair_id == judge.pk:
+        panel.chair = None
+        panel.save()
+    audit.record(actor=admin, action="panel.member_removed", obj=panel, before={"judge": judge.email})
+
+
+@transaction.atomic
+def set_chair(admin, panel, judge) -> Panel:
+    _require(admin, "judging.manage")
+    if not panel.memberships.filter(judge=judge).exists():
+        raise DomainError("The chair must be a member of the panel")
+    before = panel.chair.email if panel.chair else None
+    panel.chair = judge
+    panel.save()
+    audit.record(
+        actor=admin, action="panel.chair_set", obj=panel, before={"chair": before}, after={"chair": judge.email}
+    )
+    return panel
+
+
+@transaction.atomic
+def activate_panel(admin, panel) -> Panel:
+    _require(admin, "judging.manage")
+    panel = Panel.objects.select_for_update().get(pk=panel.pk)
+    if panel.state != PanelState.DRAFT:
+        raise DomainError("This panel is already active")
+    problems = composition_problems(panel)
+    if problems:
+        raise DomainError("; ".join(problems))
+    panel.state = PanelState.ACTIVE
+    panel.activated_at = timezone.now()
+    panel.save()
+    audit.record(actor=admin, action="panel.activated", obj=panel, before={"state": "draft"}, after={"state": "active"})
+    return panel
+
+
+# Assignment ------------------------------------------------------------------------
+
+
+def _assign(category, actor, *, stage=Stage.WRITTEN, reason=""):
+    """Tops every eligible nomination up to k clean judges from the panel."""
+    panel = Panel.objects.filter(category=category, state=PanelState.ACTIVE).first()
+    if panel is None:
+        raise DomainError("The panel must be active before nominations are assigned")
+    judges = list(panel.memberships.values_list("judge_id", flat=True))
+    conflicts = set(ConflictDeclaration.objects.filter(judge_id__in=judges).values_list("judge_id", "organisation_id"))
+    nominations = list(
+        Nomination.objects.filter(category=category, state=NominationState.ELIGIBLE).values_list(
+            "id", "organisation_id"
+        )
+    )
+    active = Assignment.objects.filter(nomination__category=category, stage=stage, state=AssignmentState.ACTIVE)
+    already = {}
+    for nomination_id, judge_id in active.values_list("nomination_id", "judge_id"):
+        already.setdefault(nomination_id, []).append(judge_id)
+    loads = dict(active.values_list("judge_id").annotate(n=Count("pk")).order_by())
+    plan = plan_assignments(
+        [NominationToAssign(nid, org, tuple(already.get(nid, ()))) for nid, org in nominations],
+        judges,
+        conflicts,
+        category.judges_per_nomination,
+        loads,
+    )
+    Assignment.objects.bulk_create(
+        Assignment(nomination_id=nid, judge_id=judge, stage=stage)
+        for nid, chosen in plan.new.items()
+        for judge in chosen
+    )
+    audit.record(
+        actor=actor,
+        action="assignment.auto",
+        obj=category,
+        after={"new": sum(len(v) for v in plan.new.values()), "short": len(plan.short)},
+        reason=reason,
+    )
+    return plan
+
+
+@transaction.atomic
+def auto_assign(admin, category):
+    _require(admin, "judging.manage")
+    return _assign(category, admin)
+
+
+@transaction.atomic
+def override_assignment(admin, nomination, judge, *, add: bool, reason: str) -> None:
+    """An administrator's manual change, always with a reason on record.
+    A conflicted judge is never assigned, even by hand."""
+    _require(admin, "judging.manage")
+    if not reason.strip():
+        raise DomainError("Enter the reason for the change")
+    if add:
+        if ConflictDeclaration.objects.filter(judge=judge, organisation=nomination.organisation_id).exists():
+            raise DomainError(f"{judge.email} has declared a conflict with this organisation")
+        if not PanelMember.objects.filter(panel__category=nomination.category_id, judge=judge).exists():
+            raise DomainError(f"{judge.email} is not on this category's panel")
+        try:
+            with transaction.atomic():
+                Assignment.objects.create(
+                    nomination=nomination, judge=judge, is_override=True, override_reason=reason.strip()
+                )
+        except IntegrityError:
+            raise DomainError(f"{judge.email} is already assigned to this nomination") from None
+    else:
+        updated = Assignment.objects.filter(
+            nomination=nomination, judge=judge, stage=Stage.WRITTEN, state=AssignmentState.ACTIVE
+        ).update(state=AssignmentState.REMOVED, removed_reason=reason.strip(), is_override=True)
+        if not updated:
+            raise DomainError(f"{judge.email} is not assigned to this nomination")
+    audit.record(
+        actor=admin,
+        action="assignment.override",
+        obj=nomination,
+        after={"judge": judge.email, "change": "added" if add else "removed"},
+        reason=reason.strip(),
+    )
+
+
+# Scoring ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_scores(judge, assignment, scores: dict[int, tuple[int | None, str]], *, submit: bool, now=None) -> Assignment:
+    """Saves a draft scorecard, or submits it (every criterion scored) and locks it."""
+    assignment = Assignment.objects.select_for_update().select_related("nomination__category").get(pk=assignment.pk)
+    if assignment.judge_id != judge.pk or assignment.state != AssignmentState.ACTIVE:
+        raise PermissionDenied
+    if assignment.is_submitted:
+        raise DomainError("You have submitted these scores; ask the panel chair to reopen them to make changes")
+    criteria = {c.pk: c for c in assignment.nomination.category.criteria.filter(stage=assignment.stage)}
+    for criterion_id, (score, comment) in scores.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            raise DomainError("That criterion is not part of this stage")
+        if score is not None and not 0 <= score <= criterion.max_score:
+            raise DomainError(f"The score for {criterion.name} must be between 0 and {criterion.max_score}")
+        CriterionScore.objects.update_or_create(
+            assignment=assignment, criterion=criterion, defaults={"score": score, "comment": comment.strip()}
+        )
+    if submit:
+        saved = dict(assignment.scores.values_list("criterion_id", "score"))
+        missing = [c.name for cid, c in criteria.items() if saved.get(cid) is None]
+        if missing:
+            raise DomainError(f"Score every criterion before submitting: {', '.join(missing)}")
+        assignment.submitted_at = now or timezone.now()
+        assignment.save()
+        audit.record(
+            actor=judge,
+            action="score.submitted",
+            obj=assignment.nomination,
+            after={"judge": judge.email, "stage": assignment.stage, "scores": {str(k): v for k, v in saved.items()}},
+        )
+    return assignment
+
+
+def is_chair_for(user, category) -> bool:
+    return Panel.objects.filter(category=category, chair=user).exists()
+
+
+@transaction.atomic
+def reopen_scores(chair, assignment, *, reason: str) -> Assignment:
+    assignment = Assignment.objects.select_for_update().select_related("nomination__category").get(pk=assignment.pk)
+    if not is_chair_for(chair, assignment.nomination.category):
+        raise PermissionDenied
+    if not assignment.is_submitted:
+        raise DomainError("These scores have not been submitted")
+    if not reason.strip():
+        raise DomainError("Enter the reason for reopening the scores")
+    before = assignment.submitted_at
+    assignment.submitted_at = None
+    assignment.save()
+    audit.record(
+        actor=chair,
+        action="score.reopened",
+        obj=assignment.nomination,
+        before={"judge": assignment.judge.email, "submitted_at": before.isoformat()},
+        reason=reason.strip(),
+    )
+    queue_email(
+        to=assignment.judge.email,
+        recipient=assignment.judge,
+        template="scores_reopened",
+        context={"assignment": assignment, "reason": reason.strip()},
+    )
+    return assignment
+
+
+def _require_chair_or_admin(user, category):
+    if not (is_chair_for(user, category) or user.has_perm("judging.manage")):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def record_tie_break(chair, category, *, stage, preferred, over, reason) -> TieBreak:
+    if not is_chair_for(chair, category):
+        raise PermissionDenied
+    if not reason.strip():
+        raise DomainError("Enter the reason for the casting decision")
+    if preferred.pk == over.pk or {preferred.category_id, over.category_id} != {category.pk}:
+        raise DomainError("Choose two different nominations from this category")
+    TieBreak.objects.filter(category=category, stage=stage, preferred=over, over=preferred).delete()
+    tie_break = TieBreak.objects.create(
+        category=category, stage=stage, preferred=preferred, over=over, reason=reason.strip(), decided_by=chair
+    )
+    audit.record(
+        actor=chair,
+        action="ranking.casting_decision",
+        obj=category,
+        after={"preferred": preferred.reference, "over": over.reference, "stage": stage},
+        reason=reason.strip(),
+    )
+    return tie_break
+
+
+# Shortlist --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decide_shortlist(user, category, *, nomination_ids: list[int] | None, rationale: str):
+    """The top N by ranking (nomination_ids None), or the chair's own selection
+    with a rationale. Providers are told only when the shortlist is published."""
+    _require_chair_or_admin(user, category)
+    panel = Panel.objects.select_for_update().get(category=category)
+    if panel.shortlist_published_at:
+        raise DomainError("The shortlist has already been published")
+    rules = rules_for(category.cycle)
+    ranking = category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
+    candidates = {row.nomination_id for row in ranking}
+    if nomination_ids is None:
+        chosen = [row.nomination_id for row in ranking[: rules.shortlist_size] if row.judge_count]
+    else:
+        chosen = list(nomination_ids)
+        if not rationale.strip():
+            raise DomainError("Explain why the panel chose this shortlist")
+    if not chosen or not set(chosen) <= candidates:
+        raise DomainError("Choose at least one eligible nomination from this category")
+    ShortlistEntry.objects.filter(nomination__category=category).delete()
+    ShortlistEntry.objects.bulk_create(
+        ShortlistEntry(nomination_id=nid, shortlisted=nid in chosen) for nid in candidates
+    )
+    panel.shortlist_rationale = rationale.strip() or f"The top {len(chosen)} by normalised score"
+    panel.shortlist_decided_at = timezone.now()
+    panel.save()
+    audit.record(
+        actor=user,
+        action="shortlist.decided",
+        obj=category,
+        after={"shortlisted": sorted(chosen)},
+        reason=panel.shortlist_rationale,
+    )
+    return chosen
+
+
+@transaction.atomic
+def publish_shortlist(admin, category):
+    _require(admin, "judging.manage")
+    panel = Panel.objects.select_for_update().get(category=category)
+    if not panel.shortlist_decided_at:
+        raise DomainError("The panel has not decided its shortlist yet")
+    if panel.shortlist_published_at:
+        raise DomainError("The shortlist has already been published")
+    entries = ShortlistEntry.objects.filter(nomination__category=category).select_related("nomination__cycle")
+    for entry in entries:
+        nomination = (
+            Nomination.objects.select_for_update().select_related("cycle", "organisation").get(pk=entry.nomination_id)
+        )
+        if nomination.state != NominationState.ELIGIBLE:
+            continue
+        target = NominationState.SHORTLISTED if entry.shortlisted else NominationState.NOT_SHORTLISTED
+        transition(nomination, target, actor=admin)
+        _email_provider(nomination, "shortlist_published")
+    panel.shortlist_published_at = timezone.now()
+    panel.save()
+    audit.record(actor=admin, action="shortlist.published", obj=category)
+
+
+def _email_provider(nomination, template, context=None):
+    from awards.domain import _provider_recipients
+
+    for person in _provider_recipients(nomination):
+        queue_email(
+            to=person.email,
+            recipient=person,
+            template=template,
+            context={"nomination": nomination, "person": person, **(context or {})},
+        )
+
+
+# Site visits -----------------------------------------------------------------------
+
+
+def visit_problems(nomination, judges) -> list[str]:
+    problems = []
+    if len(judges) < 2:
+        problems.append("A visit needs at least two judges")
+    profiles = {p.user_id: p for p in JudgeProfile.objects.filter(user__in=judges)}
+    if not any(p.lived_experience != LivedExperience.NONE for p in profiles.values()):
+        problems.append("At least one visiting judge must have lived experience of care")
+    conflicted = ConflictDeclaration.objects.filter(judge__in=judges, organisation=nomination.organisation_id)
+    for conflict in conflicted.select_related("judge"):
+        problems.append(f"{conflict.judge.email} has declared a conflict with this organisation")
+    panel_ids = set(
+        PanelMember.objects.filter(panel__category=nomination.category_id).values_list("judge_id", flat=True)
+    )
+    for judge in judges:
+        if judge.pk not in panel_ids:
+            problems.append(f"{judge.email} is not on this category's panel")
+    return problems
+
+
+def _send_visit_emails(visit, method):
+    judges = list(visit.judges.all())
+    ics = calendar.visit_invitation(visit, judges, method=method)
+    attachment = {
+        "filename": "site-visit.ics",
+        "mimetype": f"text/calendar; method={method}",
+        "content_b64": base64.b64encode(ics).decode(),
+    }
+    template = "site_visit_cancelled" if method == "CANCEL" else "site_visit_invitation"
+    recipients = [(judge.email, judge) for judge in judges] + [(visit.provider_contact_email, None)]
+    for email, user in recipients:
+        subject, text, html = render_email(template, {"visit": visit, "person": user})
+        queue_rendered_email(
+            to=email,
+            recipient=user,
+            template=template,
+            subject=subject,
+            text_body=text,
+            html_body=html,
+            attachments=[attachment],
+        )
+
+
+@transaction.atomic
+def schedule_visit(admin, nomination, judges, **details) -> SiteVisit:
+    _require(admin, "judging.manage")
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if nomination.state != NominationState.SHORTLISTED:
+        raise DomainError("Only shortlisted nominations are visited")
+    problems = visit_problems(nomination, judges)
+    if details["ends_at"] <= details["starts_at"]:
+        problems.append("The visit must end after it starts")
+    if problems:
+        raise DomainError("; ".join(problems))
+    try:
+        with transaction.atomic():
+            visit = SiteVisit.objects.create(nomination=nomination, **details)
+    except IntegrityError:
+        raise DomainError("This nomination already has a visit scheduled: reschedule it instead") from None
+    visit.judges.set(judges)
+    for judge in judges:
+        Assignment.objects.get_or_create(
+            nomination=nomination, judge=judge, stage=Stage.SITE_VISIT, state=AssignmentState.ACTIVE
+        )
+    audit.record(
+        actor=admin,
+        action="visit.scheduled",
+        obj=nomination,
+        after={"starts_at": visit.starts_at.isoformat(), "judges": [j.email for j in judges]},
+    )
+    _send_visit_emails(visit, "REQUEST")
+    return visit
+
+
+@transaction.atomic
+def reschedule_visit(admin, visit, judges, **details) -> SiteVisit:
+    _require(admin, "judging.manage")
+    visit = SiteVisit.objects.select_for_update().select_related("nomination").get(pk=visit.pk)
+    if visit.state != VisitState.SCHEDULED:
+        raise DomainError("A cancelled visit cannot be rescheduled: schedule a new one")
+    problems = visit_problems(visit.nomination, judges)
+    if details["ends_at"] <= details["starts_at"]:
+        problems.append("The visit must end after it starts")
+    if problems:
+        raise DomainError("; ".join(problems))
+    before = visit.starts_at.isoformat()
+    for field_name, value in details.items():
+        setattr(visit, field_name, value)
+    visit.sequence += 1
+    visit.save()
+    visit.judges.set(judges)
+    for judge in judges:
+        Assignment.objects.get_or_create(
+            nomination=visit.nomination, judge=judge, stage=Stage.SITE_VISIT, state=AssignmentState.ACTIVE
+        )
+    audit.record(
+        actor=admin,
+        action="visit.rescheduled",
+        obj=visit.nomination,
+        before={"starts_at": before},
+        after={"starts_at": visit.starts_at.isoformat(), "sequence": visit.sequence},
+    )
+    _send_visit_emails(visit, "REQUEST")
+    return visit
+
+
+@transaction.atomic
+def cancel_visit(admin, visit, *, reason: str) -> SiteVisit:
+    _require(admin, "judging.manage")
+    visit = SiteVisit.objects.select_for_update().select_related("nomination").get(pk=visit.pk)
+    if visit.state == VisitState.CANCELLED:
+        raise DomainError("This visit is already cancelled")
+    if not reason.strip():
+        raise DomainError("Enter why the visit is cancelled")
+    visit.state = VisitState.CANCELLED
+    visit.sequence += 1
+    visit.save()
+    audit.record(actor=admin, action="visit.cancelled", obj=visit.nomination, reason=reason.strip())
+    _send_visit_emails(visit, "CANCEL")
+    return visit
+
+
+@transaction.atomic
+def submit_visit_report(judge, visit, **report) -> SiteVisit:
+    visit = SiteVisit.objects.select_for_update().select_related("nomination").get(pk=visit.pk)
+    if not visit.judges.filter(pk=judge.pk).exists():
+        raise PermissionDenied
+    if visit.state != VisitState.SCHEDULED:
+        raise DomainError("This visit was cancelled")
+    if visit.report_submitted_at:
+        raise DomainError("The visit report has already been submitted")
+    if not report.get("what_was_seen", "").strip():
+        raise DomainError("Describe what you saw on the visit")
+    for field_name, value in report.items():
+        setattr(visit, field_name, value.strip() if isinstance(value, str) else value)
+    visit.report_submitted_at = timezone.now()
+    visit.report_by = judge
+    visit.save()
+    nomination = Nomination.objects.select_for_update().get(pk=visit.nomination_id)
+    audit.record(actor=judge, action="visit.report_submitted", obj=nomination)
+    if nomination.state == NominationState.SHORTLISTED:
+        transition(nomination, NominationState.FINALIST, actor=judge, reason="Site visit report submitted")
+    return visit
+
+
+# Final decision and publication ----------------------------------------------------------
+
+
+def final_scores(category) -> dict[int, Decimal]:
+    """Written and visit normalised scores combined with the category's weights."""
+    rules = rules_for(category.cycle)
+    written = {
+        r.nomination_id: r.normalised for r in category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
+    }
+    visit = {
+        r.nomination_id: r.normalised
+        for r in category_results(category, Stage.SITE_VISIT, rules.disagreement_threshold)
+        if r.judge_count
+    }
+    scores = {}
+    for nomination_id, written_score in written.items():
+        visit_score = visit.get(nomination_id)
+        if visit_score is None:
+            combined = written_score
+        else:
+            combined = (written_score * category.written_weight + visit_score * category.visit_weight) / 100
+        scores[nomination_id] = Decimal(f"{combined:.2f}")
+    return scores
+
+
+@transaction.atomic
+def record_final_result(chair, nomination, *, award, citation="", rationale="") -> FinalResult:
+    category = nomination.category
+    if not is_chair_for(chair, category):
+        raise PermissionDenied
+    panel = Panel.objects.get(category=category)
+    if panel.state == PanelState.SIGNED_OFF:
+        raise DomainError("The panel has signed off its decisions")
+    if nomination.state != NominationState.FINALIST:
+        raise DomainError("Only finalists receive an award decision")
+    if award not in Award.values:
+        raise DomainError("Select the award")
+    if award != Award.NONE and not citation.strip():
+        raise DomainError("Write a citation for the award")
+    if not rationale.strip():
+        raise DomainError("Record the panel's rationale")
+    if (
+        award == Award.WINNER
+        and FinalResult.objects.filter(nomination__category=category, award=Award.WINNER)
+        .exclude(nomination=nomination)
+        .exists()
+    ):
+        raise DomainError("This category already has a winner")
+    score = final_scores(category).get(nomination.pk, Decimal("0"))
+    result, _ = FinalResult.objects.update_or_create(
+        nomination=nomination,
+        defaults={
+            "award": award,
+            "final_score": score,
+            "citation": citation.strip(),
+            "rationale": rationale.strip(),
+            "decided_by": chair,
+        },
+    )
+    audit.record(
+        actor=chair,
+        action="final.decided",
+        obj=nomination,
+        after={"award": award, "final_score": str(score)},
+        reason=rationale.strip(),
+    )
+    return result
+
+
+@transaction.atomic
+def sign_off(chair, panel) -> Panel:
+    panel = Panel.objects.select_for_update().select_related("category__cycle").get(pk=panel.pk)
+    if panel.chair_id != chair.pk:
+        raise PermissionDenied
+    if panel.state != PanelState.ACTIVE:
+        raise DomainError("Only an active panel can sign off")
+    problems = composition_problems(panel)
+    finalists = Nomination.objects.filter(category=panel.category, state=NominationState.FINALIST)
+    undecided = finalists.filter(final_result__isnull=True).count()
+    if undecided:
+        problems.append(f"{undecided} finalist{'s have' if undecided > 1 else ' has'} no award decision yet")
+    if not FinalResult.objects.filter(nomination__category=panel.category, award=Award.WINNER).exists():
+        problems.append("The panel has not chosen a winner")
+    if problems:
+        raise DomainError("; ".join(problems))
+    panel.state = PanelState.SIGNED_OFF
+    panel.signed_off_at = timezone.now()
+    panel.signed_off_by = chair
+    panel.save()
+    audit.record(
+        actor=chair, action="panel.signed_off", obj=panel, before={"state": "active"}, after={"state": "signed_off"}
+    )
+    return panel
+
+
+AWARD_STATES = {
+    Award.WINNER: NominationState.WINNER,
+    Award.HIGHLY_COMMENDED: NominationState.HIGHLY_COMMENDED,
+    Award.COMMENDED: NominationState.COMMENDED,
+}
+
+
+@transaction.atomic
+def approve_results(admin, cycle, now=None) -> Publication:
+    """Approves the signed-off results; they become public at the cycle's
+    announcement instant and not before."""
+    _require(admin, "judging.manage")
+    now = now or timezone.now()
+    if Publication.objects.filter(cycle=cycle).exists():
+        raise DomainError("The results of this cycle have already been approved")
+    unsigned = Panel.objects.filter(category__cycle=cycle).exclude(state=PanelState.SIGNED_OFF)
+    if unsigned.exists():
+        names = ", ".join(p.category.name for p in unsigned.select_related("category"))
+        raise DomainError(f"Every panel must sign off first: {names}")
+    for result in FinalResult.objects.filter(nomination__cycle=cycle).exclude(award=Award.NONE):
+        nomination = Nomination.objects.select_for_update().get(pk=result.nomination_id)
+        transition(nomination, AWARD_STATES[result.award], actor=admin)
+    publication = Publication.objects.create(cycle=cycle, approved_by=admin, approved_at=now)
+    audit.record(
+        actor=admin,
+        action="results.approved",
+        obj=cycle,
+        after={"public_from": cycle.winners_announced.isoformat()},
+    )
+    return publication
+
+
+def results_are_public(cycle, now=None) -> bool:
+    """The embargo: approved results, and the announcement instant reached."""
+    now = now or timezone.now()
+    return cycle.results_public(now) and Publication.objects.filter(cycle=cycle).exists()
+
+
+def notify_entrants_of_results(now=None) -> int:
+    """Run by Celery beat: once a cycle's embargo lifts, tells every entrant
+    that results and feedback are available. The conditional update claims
+    each cycle once, so a second worker or a re-run sends nothing."""
+    now = now or timezone.now()
+    sent = 0
+    due = Publication.objects.filter(entrants_notified_at__isnull=True, cycle__winners_announced__lte=now)
+    for publication in due.select_related("cycle"):
+        with transaction.atomic():
+            claimed = Publication.objects.filter(pk=publication.pk, entrants_notified_at__isnull=True).update(
+                entrants_notified_at=now
+            )
+            if not claimed:
+                continue
+            entrants = Nomination.objects.filter(cycle=publication.cycle, state__in=NominationState.entered()).exclude(
+                state__in=[NominationState.SUBMITTED, NominationState.INELIGIBLE]
+            )
+            for nomination in entrants.select_related("cycle", "category", "organisation", "created_by"):
+                _email_provider(nomination, "results_published")
+                sent += 1
+    return sent

@@ -1,0 +1,42 @@
+from django.db import models
+
+
+class LivedExperience(models.TextChoices):
+    NONE = "none", "No"
+    USES_SERVICES = "uses_services", "Yes, I use care and support services"
+    UNPAID_CARER = "unpaid_carer", "Yes, I am an unpaid carer"
+
+
+class ConflictType(models.TextChoices):
+    EMPLOYMENT = "employment", "Employment (now or in the last 3 years)"
+    FINANCIAL = "financial", "Financial interest"
+    PERSONAL = "personal", "Personal relationship"
+    OTHER = "other", "Other"
+
+
+class PanelState(models.TextChoices):
+    DRAFT = "draft", "Being set up"
+    ACTIVE = "active", "Active"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class Stage(models.TextChoices):
+    WRITTEN = "written", "Written stage"
+    SITE_VISIT = "site_visit", "Site visit"
+
+
+class AssignmentState(models.TextChoices):
+    ACTIVE = "active", "Assigned"
+    REMOVED = "removed", "Removed"
+
+
+class VisitState(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Award(models.TextChoices):
+    WINNER = "winner", "Winner"
+    HIGHLY_COMMENDED = "highly_commended", "Highly commended"
+    COMMENDED = "commended", "Commended"
+    NONE = "none", "No award"

@@ -1,0 +1,280 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from accounts.enums import Sector
+
+from .enums import AssignmentState, Award, ConflictType, LivedExperience, PanelState, Stage, VisitState
+
+
+class JudgeProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="judge_profile")
+    sector_background = models.CharField("sector you work or worked in", max_length=20, choices=Sector.choices)
+    lived_experience = models.CharField(
+        "do you have lived experience of care?", max_length=20, choices=LivedExperience.choices
+    )
+    expertise = models.TextField("your expertise", max_length=2000, blank=True)
+    access_needs = models.TextField("access needs for meetings and visits", max_length=2000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Judge profile of {self.user}"
+
+    @property
+    def has_lived_experience(self) -> bool:
+        return self.lived_experience != LivedExperience.NONE
+
+
+class JudgeInvitation(models.Model):
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-invited_at"]
+
+    def __str__(self):
+        return f"Judge invitation for {self.email}"
+
+
+class ConflictDeclaration(models.Model):
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="conflicts")
+    kind = models.CharField("type of connection", max_length=20, choices=ConflictType.choices)
+    note = models.TextField(max_length=2000, blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+    nomination = models.ForeignKey(
+        "awards.Nomination",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Set when declared while reading a nomination",
+    )
+
+    class Meta:
+        ordering = ["-declared_at"]
+        constraints = [models.UniqueConstraint(fields=["judge", "organisation"], name="one_conflict_per_org")]
+
+    def __str__(self):
+        return f"{self.judge} – {self.organisation} ({self.get_kind_display()})"
+
+
+class CycleRules(models.Model):
+    """Judging rules for a cycle; defaults apply until an administrator changes them."""
+
+    cycle = models.OneToOneField("awards.Cycle", on_delete=models.CASCADE, related_name="judging_rules")
+    min_panel_size = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
+    min_lived_experience = models.PositiveSmallIntegerField(default=1)
+    min_sectors = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1)])
+    disagreement_threshold = models.PositiveSmallIntegerField(
+        default=25,
+        validators=[MaxValueValidator(100)],
+        help_text="Flag a nomination when its judges' totals (out of 100) differ by more than this",
+    )
+    shortlist_size = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
+
+    def __str__(self):
+        return f"Judging rules for {self.cycle}"
+
+
+class Panel(models.Model):
+    category = models.OneToOneField("awards.Category", on_delete=models.CASCADE, related_name="panel")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_panels"
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="PanelMember", related_name="panels")
+    state = models.CharField(max_length=20, choices=PanelState.choices, default=PanelState.DRAFT)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    shortlist_rationale = models.TextField(blank=True)
+    shortlist_decided_at = models.DateTimeField(null=True, blank=True)
+    shortlist_published_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Panel for {self.category}"
+
+
+class PanelMember(models.Model):
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="memberships")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_memberships")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["panel", "judge"], name="one_membership_per_panel")]
+
+    def __str__(self):
+        return f"{self.judge} on {self.panel}"
+
+
+class Assignment(models.Model):
+    """A judge scoring one nomination at one stage."""
+
+    nomination = models.ForeignKey("awards.Nomination", on_delete=models.CASCADE, related_name="assignments")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.WRITTEN)
+    state = models.CharField(max_length=10, choices=AssignmentState.choices, default=AssignmentState.ACTIVE)
+    is_override = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True)
+    removed_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["nomination_id", "judge_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "judge", "stage"],
+                condition=Q(state="active"),
+                name="one_active_assignment",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["judge", "stage", "state"]),
+            models.Index(fields=["nomination", "stage", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.judge} scores {self.nomination} ({self.get_stage_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class CriterionScore(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey("awards.Criterion", on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(max_length=3000, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="one_score_per_criterion")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"
+
+
+class TieBreak(models.Model):
+    """A chair's casting decision between nominations tied after the
+    normalised score and the highest-weighted criterion."""
+
+    category = models.ForeignKey("awards.Category", on_delete=models.CASCADE, related_name="tie_breaks")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    preferred = models.ForeignKey("awards.Nomination", on_delete=models.CASCADE, related_name="+")
+    over = models.ForeignKey("awards.Nomination", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.preferred} above {self.over}"
+
+
+class ShortlistEntry(models.Model):
+    """The chair's shortlist decision; providers hear of it only when published."""
+
+    nomination = models.OneToOneField("awards.Nomination", on_delete=models.CASCADE, related_name="shortlist_entry")
+    shortlisted = models.BooleanField()
+
+    def __str__(self):
+        return f"{self.nomination}: {'shortlisted' if self.shortlisted else 'not shortlisted'}"
+
+
+class SiteVisit(models.Model):
+    nomination = models.ForeignKey("awards.Nomination", on_delete=models.CASCADE, related_name="site_visits")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=20, choices=VisitState.choices, default=VisitState.SCHEDULED)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    address = models.TextField(max_length=500)
+    access_notes = models.TextField(max_length=2000, blank=True)
+    provider_contact_name = models.CharField(max_length=200)
+    provider_contact_email = models.EmailField()
+    provider_contact_phone = models.CharField(max_length=40, blank=True)
+    judges = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="site_visits")
+    what_was_seen = models.TextField(blank=True)
+    spoke_to_people_using_service = models.BooleanField(default=False)
+    spoke_to_carers = models.BooleanField(default=False)
+    spoke_to_staff = models.BooleanField(default=False)
+    who_was_spoken_to = models.TextField(blank=True)
+    evidence_seen = models.TextField(blank=True)
+    report_submitted_at = models.DateTimeField(null=True, blank=True)
+    report_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination"], condition=Q(state="scheduled"), name="one_active_visit")
+        ]
+        indexes = [models.Index(fields=["state", "starts_at"])]
+
+    def __str__(self):
+        return f"Visit to {self.nomination} on {self.starts_at:%d %b %Y}"
+
+
+class VisitFile(models.Model):
+    visit = models.ForeignKey(SiteVisit, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(max_length=300)
+    original_name = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    consent_to_publish = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.original_name
+
+
+class FinalResult(models.Model):
+    nomination = models.OneToOneField("awards.Nomination", on_delete=models.CASCADE, related_name="final_result")
+    award = models.CharField(max_length=20, choices=Award.choices)
+    final_score = models.DecimalField(max_digits=6, decimal_places=2)
+    citation = models.TextField(max_length=3000, blank=True)
+    rationale = models.TextField(max_length=5000, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.nomination}: {self.get_award_display()}"
+
+
+class Publication(models.Model):
+    """An administrator's approval of a cycle's results. The public sees them
+    from the cycle's announcement instant, not before."""
+
+    cycle = models.OneToOneField("awards.Cycle", on_delete=models.CASCADE, related_name="publication")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField()
+    entrants_notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Results of {self.cycle}"
+
+
+class PressPackDownload(models.Model):
+    cycle = models.ForeignKey("awards.Cycle", on_delete=models.CASCADE, related_name="press_pack_downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    downloaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-downloaded_at"]
+
+    def __str__(self):
+        return f"Press pack for {self.cycle} downloaded by {self.user}"

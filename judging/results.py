@@ -1,0 +1,159 @@
+"""Scores to results: weighted totals, per-judge normalisation, spread and ranking.
+
+Totals are out of 100: each criterion's score is divided by its maximum and
+weighted. Harsh or lenient judges are corrected with z-scores: each judge's
+totals are standardised against that judge's own mean and spread, then put
+back on the 0-100 scale with the mean and spread of all totals in the
+category and stage. A judge with fewer than two submitted scorecards has
+nothing to standardise against, so their raw totals are used.
+
+Ranking, highest first: the normalised score; then the mean on the
+highest-weighted criterion (as a percentage of its maximum); then the chair's
+recorded casting decisions; nominations still tied are listed by reference
+and flagged as needing a casting decision.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Q
+
+from .enums import AssignmentState
+
+
+@dataclass
+class Row:
+    nomination_id: int
+    reference: str
+    judge_totals: dict[int, float] = field(default_factory=dict)
+    normalised_totals: dict[int, float] = field(default_factory=dict)
+    top_criterion: float = 0.0
+    mean: float = 0.0
+    normalised: float = 0.0
+    spread: float = 0.0
+    disagreement: bool = False
+    needs_casting_vote: bool = False
+    rank: int = 0
+
+    @property
+    def judge_count(self) -> int:
+        return len(self.judge_totals)
+
+
+def weighted_total(scores: dict[int, int], criteria: list[tuple[int, int, int]]) -> float:
+    """criteria: (id, weight, max_score). Returns 0-100."""
+    weight_sum = sum(weight for _, weight, _ in criteria)
+    if not weight_sum:
+        return 0.0
+    return 100 * sum(weight * scores.get(cid, 0) / maximum for cid, weight, maximum in criteria) / weight_sum
+
+
+def normalise(totals: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """(judge, nomination) -> raw total, to (judge, nomination) -> normalised total."""
+    if not totals:
+        return {}
+    values = list(totals.values())
+    overall_mean = statistics.fmean(values)
+    overall_sd = statistics.pstdev(values)
+    by_judge: dict[int, list[float]] = {}
+    for (judge, _), total in totals.items():
+        by_judge.setdefault(judge, []).append(total)
+    result = {}
+    for (judge, nomination), total in totals.items():
+        mine = by_judge[judge]
+        if len(mine) < 2:
+            result[(judge, nomination)] = total
+            continue
+        sd = statistics.pstdev(mine)
+        z = 0.0 if sd == 0 else (total - statistics.fmean(mine)) / sd
+        result[(judge, nomination)] = min(100.0, max(0.0, overall_mean + z * overall_sd))
+    return result
+
+
+def compute(
+    nominations: list[tuple[int, str]],
+    criteria: list[tuple[int, int, int]],
+    scores: list[tuple[int, int, int, int]],
+    *,
+    threshold: float,
+    casting: list[tuple[int, int]] = (),
+) -> list[Row]:
+    """nominations: (id, reference); scores: (nomination, judge, criterion, score)
+    from submitted scorecards; casting: (preferred, over) pairs. Returns rows ranked."""
+    per_card: dict[tuple[int, int], dict[int, int]] = {}
+    for nomination, judge, criterion, score in scores:
+        per_card.setdefault((judge, nomination), {})[criterion] = score
+    totals = {key: weighted_total(card, criteria) for key, card in per_card.items()}
+    normalised = normalise(totals)
+    top = max(criteria, key=lambda c: (c[1], -c[0])) if criteria else None
+
+    rows = {nid: Row(nomination_id=nid, reference=ref) for nid, ref in nominations}
+    top_scores: dict[int, list[float]] = {}
+    for (judge, nomination), total in totals.items():
+        if nomination not in rows:
+            continue
+        rows[nomination].judge_totals[judge] = total
+        rows[nomination].normalised_totals[judge] = normalised[(judge, nomination)]
+        if top:
+            top_scores.setdefault(nomination, []).append(100 * per_card[(judge, nomination)].get(top[0], 0) / top[2])
+    for row in rows.values():
+        if row.judge_totals:
+            row.mean = statistics.fmean(row.judge_totals.values())
+            row.normalised = statistics.fmean(row.normalised_totals.values())
+            row.spread = max(row.judge_totals.values()) - min(row.judge_totals.values())
+            row.disagreement = row.spread > threshold
+            row.top_criterion = statistics.fmean(top_scores.get(row.nomination_id, [0.0]))
+    return rank(list(rows.values()), casting)
+
+
+def rank(rows: list[Row], casting=()) -> list[Row]:
+    def key(row):
+        return (-round(row.normalised, 2), -round(row.top_criterion, 2))
+
+    ordered = sorted(rows, key=lambda r: (key(r), r.reference, r.nomination_id))
+    preferred = set(casting)
+    result = []
+    for _, tied in groupby(ordered, key=key):
+        group = list(tied)
+        if len(group) > 1:
+            ids = {row.nomination_id for row in group}
+            wins = dict.fromkeys(ids, 0)
+            decided = set()
+            for winner, loser in preferred:
+                if winner in ids and loser in ids:
+                    wins[winner] += 1
+                    decided.add(frozenset((winner, loser)))
+            needed = len(group) * (len(group) - 1) // 2
+            group.sort(key=lambda r: (-wins[r.nomination_id], r.reference, r.nomination_id))
+            for row in group:
+                row.needs_casting_vote = len(decided) < needed
+        result.extend(group)
+    for index, row in enumerate(result, start=1):
+        row.rank = index
+    return result
+
+
+def category_results(category, stage, threshold):
+    """Loads one category's submitted scores in two queries and computes its ranking."""
+    from awards.enums import NominationState
+
+    from .models import CriterionScore, TieBreak
+
+    criteria = list(category.criteria.filter(stage=stage).values_list("id", "weight", "max_score"))
+    nominations = list(
+        category.nominations.filter(state__in=NominationState.entered())
+        .exclude(state__in=[NominationState.INELIGIBLE, NominationState.SUBMITTED])
+        .values_list("id", "reference")
+    )
+    scores = list(
+        CriterionScore.objects.filter(
+            Q(assignment__nomination__category=category),
+            assignment__stage=stage,
+            assignment__state=AssignmentState.ACTIVE,
+            assignment__submitted_at__isnull=False,
+            score__isnull=False,
+        ).values_list("assignment__nomination_id", "assignment__judge_id", "criterion_id", "score")
+    )
+    casting = list(TieBreak.objects.filter(category=category, stage=stage).values_list("preferred_id", "over_id"))
+    return compute(nominations, criteria, scores, threshold=threshold, casting=casting)

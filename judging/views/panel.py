@@ -1,0 +1,436 @@
+"""Administrators and panel chairs: judges, panels, assignment, results, shortlist,
+visits, final decisions, sign-off and publication."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.domain import DomainError
+from accounts.enums import SiteRole
+from accounts.models import User
+from accounts.views import permission_required
+from awards.enums import NominationState
+from awards.models import Cycle, Nomination
+
+from .. import domain, reports
+from ..enums import AssignmentState, Stage
+from ..forms import (
+    FinalResultForm,
+    InviteJudgeForm,
+    JudgeEmailForm,
+    OverrideForm,
+    ReasonForm,
+    RulesForm,
+    ShortlistForm,
+    TieBreakForm,
+    VisitForm,
+)
+from ..models import Assignment, JudgeInvitation, Panel, Publication, ShortlistEntry, SiteVisit
+from ..results import category_results
+
+manage_required = permission_required("judging.manage")
+
+
+def _panel_for(user, pk) -> Panel:
+    """Administrators and the panel's chair; 404 for anyone else."""
+    panel = get_object_or_404(Panel.objects.select_related("category__cycle__programme", "chair"), pk=pk)
+    if not user.is_authenticated or not user.has_perm("judging.view_panel", panel):
+        raise Http404
+    return panel
+
+
+@manage_required
+def manage_index(request):
+    cycles = Cycle.objects.select_related("programme").annotate(
+        panel_count=Count("categories__panel", distinct=True)
+    )
+    return render(request, "judging/manage/index.html", {"cycles": cycles})
+
+
+@manage_required
+def judges(request):
+    form = InviteJudgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.invite_judge(request.user, form.cleaned_data["email"])
+        except DomainError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"An invitation has been sent to {form.cleaned_data['email']}.")
+            return redirect("judging:judges")
+    people = (
+        User.objects.filter(role_grants__role=SiteRole.JUDGE, role_grants__revoked_at__isnull=True)
+        .select_related("judge_profile")
+        .annotate(panel_count=Count("panel_memberships", distinct=True))
+        .order_by("email")
+    )
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    pending = JudgeInvitation.objects.filter(accepted_at__isnull=True).order_by("-invited_at")[:50]
+    return render(request, "judging/manage/judges.html", {"form": form, "page": page, "pending": pending})
+
+
+@manage_required
+def cycle_panels(request, pk):
+    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+    rules = domain.rules_for(cycle)
+    form = RulesForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The judging rules have been saved.")
+        return redirect("judging:cycle_panels", pk=cycle.pk)
+    for category in cycle.categories.filter(panel__isnull=True):
+        Panel.objects.create(category=category)
+    panels = (
+        Panel.objects.filter(category__cycle=cycle)
+        .select_related("category", "chair")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("category__order", "category__name")
+    )
+    publication = Publication.objects.filter(cycle=cycle).first()
+    return render(
+        request,
+        "judging/manage/cycle_panels.html",
+        {"cycle": cycle, "panels": panels, "form": form, "publication": publication},
+    )
+
+
+@login_required
+def panel_detail(request, pk):
+    panel = _panel_for(request.user, pk)
+    is_admin = request.user.has_perm("judging.manage")
+    member_form = JudgeEmailForm(prefix="member")
+    override_form = OverrideForm(prefix="override")
+    if request.method == "POST" and is_admin:
+        action = request.POST.get("action")
+        try:
+            if action == "add_member":
+                member_form = JudgeEmailForm(request.POST, prefix="member")
+                if member_form.is_valid():
+                    domain.add_panel_member(request.user, panel, member_form.judge)
+                    messages.success(request, f"{member_form.judge.email} has joined the panel.")
+                    return redirect("judging:panel", pk=pk)
+            elif action in ("remove_member", "set_chair"):
+                judge = get_object_or_404(User, pk=request.POST.get("judge"))
+                if action == "remove_member":
+                    domain.remove_panel_member(request.user, panel, judge)
+                else:
+                    domain.set_chair(request.user, panel, judge)
+                messages.success(request, "The panel has been updated.")
+                return redirect("judging:panel", pk=pk)
+            elif action == "activate":
+                domain.activate_panel(request.user, panel)
+                messages.success(request, "The panel is active.")
+                return redirect("judging:panel", pk=pk)
+            elif action == "assign":
+                plan = domain.auto_assign(request.user, panel.category)
+                count = sum(len(v) for v in plan.new.values())
+                messages.success(request, f"{count} assignment{'s' if count != 1 else ''} made.")
+                request.session[f"short-{panel.pk}"] = {str(k): v for k, v in plan.short.items()}
+                return redirect("judging:panel", pk=pk)
+            elif action == "override":
+                override_form = OverrideForm(request.POST, prefix="override")
+                if override_form.is_valid():
+                    nomination = get_object_or_404(
+                        Nomination, category=panel.category, reference=request.POST.get("reference", "").strip()
+                    )
+                    domain.override_assignment(
+                        request.user,
+                        nomination,
+                        override_form.judge,
+                        add=override_form.cleaned_data["change"] == "add",
+                        reason=override_form.cleaned_data["reason"],
+                    )
+                    messages.success(request, "The assignment has been changed.")
+                    return redirect("judging:panel", pk=pk)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("judging:panel", pk=pk)
+    members = list(
+        User.objects.filter(panel_memberships__panel=panel)
+        .select_related("judge_profile")
+        .annotate(
+            load=Count(
+                "assignments",
+                filter=Q(
+                    assignments__state=AssignmentState.ACTIVE,
+                    assignments__stage=Stage.WRITTEN,
+                    assignments__nomination__category=panel.category,
+                ),
+                distinct=True,
+            ),
+            submitted=Count(
+                "assignments",
+                filter=Q(
+                    assignments__state=AssignmentState.ACTIVE,
+                    assignments__stage=Stage.WRITTEN,
+                    assignments__nomination__category=panel.category,
+                    assignments__submitted_at__isnull=False,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("email")
+    )
+    eligible = (
+        Nomination.objects.filter(category=panel.category, state__in=NominationState.entered())
+        .exclude(state__in=[NominationState.SUBMITTED, NominationState.INELIGIBLE])
+        .annotate(
+            judge_count=Count(
+                "assignments",
+                filter=Q(assignments__state=AssignmentState.ACTIVE, assignments__stage=Stage.WRITTEN),
+                distinct=True,
+            )
+        )
+        .order_by("reference")
+    )
+    short = request.session.get(f"short-{panel.pk}", {})
+    return render(
+        request,
+        "judging/manage/panel.html",
+        {
+            "panel": panel,
+            "is_admin": is_admin,
+            "members": members,
+            "problems": domain.composition_problems(panel),
+            "nominations": eligible,
+            "short": [(n, short[str(n.pk)]) for n in eligible if str(n.pk) in short],
+            "member_form": member_form,
+            "override_form": override_form,
+            "k": panel.category.judges_per_nomination,
+        },
+    )
+
+
+@login_required
+def results(request, pk):
+    """The ranking: chair and administrators only. Judges get 404."""
+    panel = _panel_for(request.user, pk)
+    stage = request.GET.get("stage", Stage.WRITTEN)
+    if stage not in Stage.values:
+        raise Http404
+    rules = domain.rules_for(panel.category.cycle)
+    rows = category_results(panel.category, stage, rules.disagreement_threshold)
+    nominations = Nomination.objects.in_bulk([r.nomination_id for r in rows])
+    judges = User.objects.in_bulk({j for r in rows for j in r.judge_totals})
+    assignments = Assignment.objects.filter(
+        nomination__category=panel.category, stage=stage, state=AssignmentState.ACTIVE
+    ).select_related("judge")
+    by_nomination = {}
+    for assignment in assignments:
+        by_nomination.setdefault(assignment.nomination_id, []).append(assignment)
+    is_chair = panel.chair_id == request.user.pk
+    shortlist_form = ShortlistForm(request.POST or None, rows=rows, prefix="shortlist")
+    tie_form = TieBreakForm(request.POST or None, rows=rows, prefix="tie")
+    reopen_form = ReasonForm(prefix="reopen")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "shortlist" and shortlist_form.is_valid():
+                chosen = None
+                if shortlist_form.cleaned_data["mode"] == "select":
+                    chosen = [int(v) for v in shortlist_form.cleaned_data["nominations"]]
+                domain.decide_shortlist(
+                    request.user,
+                    panel.category,
+                    nomination_ids=chosen,
+                    rationale=shortlist_form.cleaned_data["rationale"],
+                )
+                messages.success(request, "The shortlist has been decided.")
+                return redirect(f"{request.path}?stage={stage}")
+            if action == "tie" and tie_form.is_valid():
+                preferred = get_object_or_404(Nomination, pk=tie_form.cleaned_data["preferred"])
+                over = get_object_or_404(Nomination, pk=tie_form.cleaned_data["over"])
+                domain.record_tie_break(
+                    request.user,
+                    panel.category,
+                    stage=stage,
+                    preferred=preferred,
+                    over=over,
+                    reason=tie_form.cleaned_data["reason"],
+                )
+                messages.success(request, "The casting decision has been recorded.")
+                return redirect(f"{request.path}?stage={stage}")
+            if action == "reopen":
+                reopen_form = ReasonForm(request.POST, prefix="reopen")
+                assignment = get_object_or_404(
+                    Assignment, pk=request.POST.get("assignment"), nomination__category=panel.category
+                )
+                if reopen_form.is_valid():
+                    domain.reopen_scores(request.user, assignment, reason=reopen_form.cleaned_data["reason"])
+                    messages.success(request, f"The scores of {assignment.judge.email} have been reopened.")
+                    return redirect(f"{request.path}?stage={stage}")
+                messages.error(request, "Enter the reason for reopening the scores")
+            if action == "publish_shortlist":
+                domain.publish_shortlist(request.user, panel.category)
+                messages.success(request, "The shortlist has been published and providers told.")
+                return redirect(f"{request.path}?stage={stage}")
+        except DomainError as error:
+            messages.error(request, str(error))
+    shortlist = dict(
+        ShortlistEntry.objects.filter(nomination__category=panel.category).values_list("nomination_id", "shortlisted")
+    )
+    return render(
+        request,
+        "judging/manage/results.html",
+        {
+            "panel": panel,
+            "stage": stage,
+            "stages": Stage.choices,
+            "rows": [(r, nominations[r.nomination_id], by_nomination.get(r.nomination_id, [])) for r in rows],
+            "judges": judges,
+            "is_chair": is_chair,
+            "is_admin": request.user.has_perm("judging.manage"),
+            "rules": rules,
+            "shortlist_form": shortlist_form,
+            "tie_form": tie_form,
+            "reopen_form": reopen_form,
+            "shortlist": shortlist,
+        },
+    )
+
+
+@manage_required
+def visits(request, pk):
+    panel = get_object_or_404(Panel.objects.select_related("category__cycle"), pk=pk)
+    panel_judges = User.objects.filter(panel_memberships__panel=panel).select_related("judge_profile").order_by("email")
+    shortlisted = (
+        Nomination.objects.filter(
+            category=panel.category, state__in=[NominationState.SHORTLISTED, NominationState.FINALIST]
+        )
+        .select_related("organisation", "created_by")
+        .prefetch_related(Prefetch("site_visits", queryset=SiteVisit.objects.prefetch_related("judges")))
+        .order_by("reference")
+    )
+    return render(
+        request,
+        "judging/manage/visits.html",
+        {"panel": panel, "nominations": shortlisted, "panel_judges": panel_judges},
+    )
+
+
+@manage_required
+def visit_form(request, nomination_pk, pk=None):
+    nomination = get_object_or_404(Nomination.objects.select_related("category", "created_by"), pk=nomination_pk)
+    site_visit = get_object_or_404(SiteVisit, pk=pk, nomination=nomination) if pk else None
+    panel = get_object_or_404(Panel, category=nomination.category)
+    panel_judges = User.objects.filter(panel_memberships__panel=panel).select_related("judge_profile").order_by("email")
+    initial = {
+        "address": nomination.service_address,
+        "provider_contact_name": nomination.created_by.get_full_name() if nomination.created_by else "",
+        "provider_contact_email": nomination.created_by.email if nomination.created_by else "",
+    }
+    if site_visit:
+        initial = {
+            "starts_at": site_visit.starts_at,
+            "ends_at": site_visit.ends_at,
+            "address": site_visit.address,
+            "access_notes": site_visit.access_notes,
+            "provider_contact_name": site_visit.provider_contact_name,
+            "provider_contact_email": site_visit.provider_contact_email,
+            "provider_contact_phone": site_visit.provider_contact_phone,
+            "judges": list(site_visit.judges.all()),
+        }
+    form = VisitForm(request.POST or None, initial=initial, panel_judges=panel_judges)
+    cancel_form = ReasonForm(prefix="cancel")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "cancel" and site_visit:
+                cancel_form = ReasonForm(request.POST, prefix="cancel")
+                if cancel_form.is_valid():
+                    domain.cancel_visit(request.user, site_visit, reason=cancel_form.cleaned_data["reason"])
+                    messages.success(request, "The visit has been cancelled and everyone told.")
+                    return redirect("judging:visits", pk=panel.pk)
+            elif form.is_valid():
+                judges_chosen = list(form.cleaned_data["judges"])
+                if site_visit:
+                    domain.reschedule_visit(request.user, site_visit, judges_chosen, **form.details())
+                    messages.success(request, "The visit has been changed and an updated invitation sent.")
+                else:
+                    domain.schedule_visit(request.user, nomination, judges_chosen, **form.details())
+                    messages.success(request, "The visit has been arranged and invitations sent.")
+                return redirect("judging:visits", pk=panel.pk)
+        except DomainError as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "judging/manage/visit_form.html",
+        {"form": form, "nomination": nomination, "visit": site_visit, "cancel_form": cancel_form, "panel": panel},
+    )
+
+
+@login_required
+def final(request, pk):
+    """Finalists with their combined scores; the chair records awards and signs off."""
+    panel = _panel_for(request.user, pk)
+    is_chair = panel.chair_id == request.user.pk
+    scores = domain.final_scores(panel.category)
+    finalists = list(
+        Nomination.objects.filter(
+            category=panel.category,
+            state__in=[NominationState.FINALIST, *NominationState.results()],
+        )
+        .select_related("final_result")
+        .order_by("reference")
+    )
+    forms_by_id = {}
+    if request.method == "POST" and is_chair:
+        try:
+            if request.POST.get("action") == "sign_off":
+                domain.sign_off(request.user, panel)
+                messages.success(request, "The panel's decisions have been signed off.")
+                return redirect("judging:final", pk=pk)
+            nomination = get_object_or_404(Nomination, pk=request.POST.get("nomination"), category=panel.category)
+            form = FinalResultForm(request.POST, prefix=f"n{nomination.pk}")
+            forms_by_id[nomination.pk] = form
+            if form.is_valid():
+                domain.record_final_result(request.user, nomination, **form.cleaned_data)
+                messages.success(request, f"The decision for {nomination.reference} has been recorded.")
+                return redirect("judging:final", pk=pk)
+        except DomainError as error:
+            messages.error(request, str(error))
+    rows = []
+    for nomination in finalists:
+        result = getattr(nomination, "final_result", None)
+        initial = {"award": result.award, "citation": result.citation, "rationale": result.rationale} if result else {}
+        form = forms_by_id.get(nomination.pk) or FinalResultForm(initial=initial, prefix=f"n{nomination.pk}")
+        rows.append((nomination, scores.get(nomination.pk), result, form))
+    rows.sort(key=lambda row: -(row[1] or 0))
+    return render(
+        request,
+        "judging/manage/final.html",
+        {"panel": panel, "rows": rows, "is_chair": is_chair, "problems": domain.composition_problems(panel)},
+    )
+
+
+@manage_required
+@require_POST
+def approve_results(request, pk):
+    cycle = get_object_or_404(Cycle, pk=pk)
+    try:
+        domain.approve_results(request.user, cycle)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The results are approved. They will be public at the announcement time.")
+    return redirect("judging:cycle_panels", pk=pk)
+
+
+@manage_required
+def export(request, pk, kind, fmt):
+    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+    if kind not in reports.EXPORTS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    header, rows = reports.EXPORTS[kind](cycle)
+    return reports.table_response(header, rows, f"{kind}-{cycle.year}", fmt)
+
+
+@manage_required
+def distribution(request, pk):
+    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+    return render(
+        request, "judging/manage/distribution.html", {"cycle": cycle, "rows": reports.judge_distribution(cycle)}
+    )
