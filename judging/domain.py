@@ -45,7 +45,8 @@ def _require(user, perm, obj=None):
 
 
 def rules_for(cycle) -> CycleRules:
-    return CycleRules.objects.get_or_create(cycle=cycle)[0]
+    """The cycle's rules, or the defaults (unsaved) until an administrator sets them."""
+    return CycleRules.objects.filter(cycle=cycle).first() or CycleRules(cycle=cycle)
 
 
 # Judges ----------------------------------------------------------------------------

@@ -151,3 +151,40 @@ def make_nomination(category, organisation, user, *, complete=True, state=None):
         Nomination.objects.filter(pk=nomination.pk).update(state=state, reference=f"SCA-{nomination.pk:05d}")
         nomination.refresh_from_db()
     return nomination
+
+
+# Judging ----------------------------------------------------------------------
+
+
+def make_judge(email, *, sector="private", lived="none", **kwargs):
+    from accounts.enums import SiteRole
+    from judging.models import JudgeProfile
+
+    judge = make_user(email=email, roles=[SiteRole.JUDGE], **kwargs)
+    JudgeProfile.objects.create(user=judge, sector_background=sector, lived_experience=lived)
+    return judge
+
+
+def make_panel(category, judges, *, chair=None, active=True):
+    from judging.models import Panel, PanelMember
+
+    panel = Panel.objects.create(category=category, chair=chair or judges[0], state="active" if active else "draft")
+    for judge in judges:
+        PanelMember.objects.create(panel=panel, judge=judge)
+    return panel
+
+
+def make_eligible(category, count, *, prefix="Provider"):
+    """`count` eligible nominations from different organisations."""
+    from awards.models import Nomination
+
+    nominations = []
+    for n in range(count):
+        user, organisation = make_provider(f"{prefix} {category.pk}-{n}")
+        nomination = make_nomination(category, organisation, user, complete=False, state="eligible")
+        Nomination.objects.filter(pk=nomination.pk).update(
+            reference=f"SCA-{nomination.pk:06d}", service_name=f"{organisation.name} House"
+        )
+        nomination.refresh_from_db()
+        nominations.append(nomination)
+    return nominations

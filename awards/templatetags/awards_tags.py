@@ -36,8 +36,3 @@ def filesize(size):
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{max(1, round(size / 1024))} KB"
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key)

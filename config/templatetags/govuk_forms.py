@@ -56,3 +56,9 @@ def error_target(field):
 def uk_datetime(instant):
     """'5:30pm on 6 January 2027', in UK time."""
     return formats.uk_datetime(instant) if instant else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None

@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.views import permission_required
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
+from config.exports import table_response
 
 from .. import domain, reports
 from ..enums import AssignmentState, Stage
@@ -45,9 +46,7 @@ def _panel_for(user, pk) -> Panel:
 
 @manage_required
 def manage_index(request):
-    cycles = Cycle.objects.select_related("programme").annotate(
-        panel_count=Count("categories__panel", distinct=True)
-    )
+    cycles = Cycle.objects.select_related("programme").annotate(panel_count=Count("categories__panel", distinct=True))
     return render(request, "judging/manage/index.html", {"cycles": cycles})
 
 
@@ -215,7 +214,6 @@ def results(request, pk):
     rules = domain.rules_for(panel.category.cycle)
     rows = category_results(panel.category, stage, rules.disagreement_threshold)
     nominations = Nomination.objects.in_bulk([r.nomination_id for r in rows])
-    judges = User.objects.in_bulk({j for r in rows for j in r.judge_totals})
     assignments = Assignment.objects.filter(
         nomination__category=panel.category, stage=stage, state=AssignmentState.ACTIVE
     ).select_related("judge")
@@ -281,7 +279,6 @@ def results(request, pk):
             "stage": stage,
             "stages": Stage.choices,
             "rows": [(r, nominations[r.nomination_id], by_nomination.get(r.nomination_id, [])) for r in rows],
-            "judges": judges,
             "is_chair": is_chair,
             "is_admin": request.user.has_perm("judging.manage"),
             "rules": rules,
@@ -425,7 +422,7 @@ def export(request, pk, kind, fmt):
     if kind not in reports.EXPORTS or fmt not in ("csv", "xlsx"):
         raise Http404
     header, rows = reports.EXPORTS[kind](cycle)
-    return reports.table_response(header, rows, f"{kind}-{cycle.year}", fmt)
+    return table_response(header, rows, f"{kind}-{cycle.year}", fmt)
 
 
 @manage_required
