@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "govuk_frontend_django",
+    "config",
     "accounts",
     "notifications",
     "awards",

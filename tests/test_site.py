@@ -51,10 +51,11 @@ def test_help_pages(client, name):
 
 def test_navigation_depends_on_role(client, provider, site_staff):
     anonymous = [item["text"] for item in client.get(reverse("home")).context["navigation"]]
-    assert anonymous == ["Home"]
+    assert anonymous == ["Home", "Winners"]
     client.force_login(provider)
     assert [i["text"] for i in client.get(reverse("home")).context["navigation"]] == [
         "Home",
+        "Winners",
         "Your account",
         "Organisations",
         "Nominations",
@@ -62,6 +63,7 @@ def test_navigation_depends_on_role(client, provider, site_staff):
     client.force_login(site_staff)
     assert [i["text"] for i in client.get(reverse("home")).context["navigation"]] == [
         "Home",
+        "Winners",
         "Your account",
         "Organisations",
         "Site roles",
@@ -72,7 +74,16 @@ def test_navigation_depends_on_role(client, provider, site_staff):
 def test_awards_administrator_sees_manage_awards(client, awards_admin):
     client.force_login(awards_admin)
     nav = [i["text"] for i in client.get(reverse("home")).context["navigation"]]
-    assert nav == ["Home", "Your account", "Organisations", "Manage awards", "Audit log"]
+    assert nav == [
+        "Home",
+        "Winners",
+        "Your account",
+        "Organisations",
+        "Manage awards",
+        "Manage judging",
+        "Press",
+        "Audit log",
+    ]
 
 
 def test_navigation_marks_the_current_page(client, provider):

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_people
 from awards.demo import seed_awards
+from judging.demo import seed_judging
 
 
 class Command(BaseCommand):
@@ -12,8 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         people = seed_people()
         cycle = seed_awards()
+        past = seed_judging(cycle)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Award cycle open for nominations: {cycle} (closes {cycle.nominations_close:%d %B %Y})")
+        self.stdout.write(f"Judged cycle with published winners: {past}")
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
         self.stdout.write("Accounts with a setup key need two-factor authentication: add the key to an")
         self.stdout.write("authenticator app, or print a code with:")
