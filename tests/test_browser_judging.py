@@ -1,0 +1,79 @@
+"""A judge signs in with two-factor authentication, scores a nomination and
+submits; the panel chair records the award and signs off."""
+
+import re
+
+import pyotp
+import pytest
+
+from awards.models import Nomination
+from judging.models import Assignment
+
+from .browser import assert_accessible, press_until_focused
+from .factories import PASSWORD, TOTP_SECRET, make_category, make_cycle, make_eligible, make_judge, make_panel
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in_with_mfa(page, live_server, email, name):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    assert_accessible(page, f"{name}-two-factor")
+    page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/account/$"))
+
+
+def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
+    cycle = make_cycle()
+    category = make_category(cycle)
+    chair = make_judge("chair@panel.example", sector="public")
+    judge = make_judge("judge@panel.example", sector="private", lived="uses_services")
+    third = make_judge("third@panel.example", sector="voluntary")
+    make_panel(category, [chair, judge, third], chair=chair)
+    nomination = make_eligible(category, 1)[0]
+    assignment = Assignment.objects.create(nomination=nomination, judge=judge)
+
+    sign_in_with_mfa(page, live_server, "judge@panel.example", "judging-01")
+    page.get_by_role("link", name="Judging", exact=True).click()
+    assert_accessible(page, "judging-02-home")
+    assert "0 of 1 submitted" in page.locator("main").inner_text()
+    page.get_by_role("link", name=nomination.reference).click()
+    assert_accessible(page, "judging-03-score")
+
+    criteria = list(category.criteria.filter(stage="written"))
+    # Keyboard only: Tab to each score, type it, then submit with Enter.
+    press_until_focused(page, f"#id_score_{criteria[0].pk}")
+    page.keyboard.type("8")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Residents lead the home's committee.")
+    press_until_focused(page, f"#id_score_{criteria[1].pk}")
+    page.keyboard.type("7")
+    press_until_focused(page, "button[name=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/judging/$"))
+    assert_accessible(page, "judging-04-submitted")
+    assert "1 of 1 submitted" in page.locator("main").inner_text()
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is not None
+    assert dict(assignment.scores.values_list("criterion__name", "score")) == {"Person-centred care": 8, "Outcomes": 7}
+
+    # The chair records the award for the finalist and signs off.
+    Nomination.objects.filter(pk=nomination.pk).update(state="finalist")
+    page.context.clear_cookies()
+    sign_in_with_mfa(page, live_server, "chair@panel.example", "judging-05-chair")
+    page.goto(live_server.url + f"/judging/panels/{category.panel.pk}/final/")
+    assert_accessible(page, "judging-06-final")
+    page.get_by_label("Winner").check()
+    page.get_by_label("Citation (published with the award)").fill("Residents run this home.")
+    page.get_by_label("The panel's rationale (not published)").fill("Clear winner on every criterion.")
+    page.get_by_role("button", name=re.compile("Save decision")).click()
+    assert_accessible(page, "judging-07-decided")
+    page.get_by_role("button", name="Sign off the panel's decisions").click()
+    assert "signed off" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page, "judging-08-signed-off")
+    category.panel.refresh_from_db()
+    assert category.panel.state == "signed_off"
