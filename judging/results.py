@@ -59,14 +59,17 @@ def normalise(totals: dict[tuple[int, int], float]) -> dict[tuple[int, int], flo
     by_judge: dict[int, list[float]] = {}
     for (judge, _), total in totals.items():
         by_judge.setdefault(judge, []).append(total)
+    # Each judge's mean and spread, computed once.
+    judge_stats = {
+        judge: (statistics.fmean(mine), statistics.pstdev(mine)) for judge, mine in by_judge.items() if len(mine) >= 2
+    }
     result = {}
     for (judge, nomination), total in totals.items():
-        mine = by_judge[judge]
-        if len(mine) < 2:
+        if judge not in judge_stats:
             result[(judge, nomination)] = total
             continue
-        sd = statistics.pstdev(mine)
-        z = 0.0 if sd == 0 else (total - statistics.fmean(mine)) / sd
+        mean, sd = judge_stats[judge]
+        z = 0.0 if sd == 0 else (total - mean) / sd
         result[(judge, nomination)] = min(100.0, max(0.0, overall_mean + z * overall_sd))
     return result
 
