@@ -8,12 +8,18 @@ from django.urls import reverse
 
 def navigation_for(request):
     user = getattr(request, "user", None)
-    items = [("Home", reverse("home")), ("Winners", reverse("winners:index"))]
+    items = [("Home", reverse("home")), ("Winners", reverse("winners:index")), ("Courses", reverse("courses:register"))]
     if user is not None and user.is_authenticated:
         items.append(("Your account", reverse("accounts:dashboard")))
         items.append(("Organisations", reverse("accounts:organisation_list")))
-        if user.memberships.exists():
+        if user.memberships.filter(organisation__is_care_provider=True).exists():
             items.append(("Nominations", reverse("awards:dashboard")))
+        if user.has_perm("courses.manage"):
+            items.append(("Manage courses", reverse("courses:manage")))
+            items.append(("Accreditation", reverse("accreditation:staff")))
+        elif user.memberships.filter(organisation__is_course_provider=True).exists():
+            items.append(("Your courses", reverse("courses:mine")))
+            items.append(("Accreditation", reverse("accreditation:home")))
         if user.has_perm("judging.judge"):
             items.append(("Judging", reverse("judging:home")))
         if user.has_perm("awards.manage"):

@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_pending_emails",
         "schedule": crontab(minute="*"),
     },
+    "refresh-course-accreditation-each-day": {
+        "task": "accreditation.tasks.sync_courses_due_today",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "notify-entrants-when-results-are-announced": {
         "task": "judging.tasks.notify_entrants_of_results",
         "schedule": crontab(minute="*"),
@@ -302,5 +306,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -17,6 +17,8 @@ urlpatterns = [
     path("awards/", include("awards.urls")),
     path("judging/", include("judging.urls")),
     path("winners/", include("judging.public_urls")),
+    path("courses/", include("courses.urls")),
+    path("accreditation/", include("accreditation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -118,10 +118,10 @@ def seed_past_cycle(programme: Programme, judges, chair) -> Cycle:
     """Last year's cycle, judged to the end, with results announced a month ago."""
     now = timezone.now()
     announced = (now - timedelta(days=30)).replace(hour=19, minute=0, second=0, microsecond=0)
-    year = announced.year - (1 if Cycle.objects.filter(programme=programme, year=announced.year).exists() else 0)
-    past = Cycle.objects.filter(programme=programme, year=year).first()
+    past = Cycle.objects.filter(programme=programme, publication__isnull=False).order_by("-year").first()
     if past is not None:
         return past
+    year = announced.year - (1 if Cycle.objects.filter(programme=programme, year=announced.year).exists() else 0)
     past = Cycle.objects.create(
         programme=programme,
         year=year,

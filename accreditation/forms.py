@@ -1,0 +1,151 @@
+from django import forms
+
+from accounts.enums import SiteRole
+from accounts.models import User
+
+from .models import ApplicationState, Outcome
+
+
+class AnswersForm(forms.Form):
+    def __init__(self, *args, criteria, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for number, criterion in enumerate(criteria, start=1):
+            self.fields[f"criterion_{criterion.pk}"] = forms.CharField(
+                label=f"{number}. {criterion.title}",
+                help_text=criterion.guidance,
+                required=False,
+                max_length=10000,
+                initial=answers.get(criterion.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+
+    def answers(self):
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class EvidenceForm(forms.Form):
+    criterion = forms.TypedChoiceField(label="Which criterion does it support?", coerce=int)
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, Word (DOCX), JPEG or PNG, up to 20 MB",
+        error_messages={"required": "Select a file to upload"},
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [("", "Choose a criterion")] + [(c.pk, c.title) for c in criteria]
+
+
+class AssignForm(forms.Form):
+    assessor = forms.ModelChoiceField(
+        label="Assessor", queryset=User.objects.none(), error_messages={"required": "Choose an assessor"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = User.objects.filter(
+            role_grants__role=SiteRole.ACADEMY_STAFF, role_grants__revoked_at__isnull=True
+        ).order_by("email")
+        self.fields["assessor"].empty_label = "Choose an assessor"
+
+
+class AssessmentForm(forms.Form):
+    def __init__(self, *args, criteria, existing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            outcome, comment = existing.get(criterion.pk, ("", ""))
+            self.fields[f"outcome_{criterion.pk}"] = forms.ChoiceField(
+                label=f"Outcome for {criterion.title}",
+                choices=Outcome.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=outcome,
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=f"Comment on {criterion.title}",
+                required=False,
+                max_length=5000,
+                initial=comment,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def outcomes(self):
+        return {
+            c.pk: (self.cleaned_data[f"outcome_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria
+        }
+
+
+class ReturnForm(forms.Form):
+    comments = forms.CharField(
+        label="What more information is needed?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what more information is needed"},
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[(v, label) for v, label in ApplicationState.choices if v in ApplicationState.decided()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision"},
+    )
+    valid_from = forms.DateField(
+        label="Accredited from (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for today; a renewal in time starts the day after the current accreditation ends",
+    )
+    conditions = forms.CharField(
+        label="Conditions (one a line: the condition, then | and the due date as YYYY-MM-DD)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reasons = forms.CharField(
+        label="Reasons (needed when refusing)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_conditions(self):
+        from datetime import date
+
+        parsed = []
+        for number, line in enumerate(self.cleaned_data["conditions"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            text, _, due = line.rpartition("|")
+            try:
+                parsed.append((text.strip(), date.fromisoformat(due.strip())))
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Line {number}: write the condition, then | and the due date, for example "
+                    "'Publish an evaluation | 2027-06-30'"
+                ) from None
+        return parsed
+
+
+class StatusChangeForm(forms.Form):
+    action = forms.ChoiceField(choices=[("suspend", "Suspend"), ("reinstate", "Reinstate"), ("withdraw", "Withdraw")])
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give the reason"},
+    )
+
+
+class ConditionResponseForm(forms.Form):
+    response = forms.CharField(
+        label="How have you met the condition?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    file = forms.FileField(
+        label="Evidence (optional)", required=False, help_text="PDF, Word (DOCX), JPEG or PNG, up to 20 MB"
+    )

@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned for more information"
+    ACCREDITED = "accredited", "Accredited"
+    ACCREDITED_WITH_CONDITIONS = "conditions", "Accredited with conditions"
+    REFUSED = "refused", "Refused"
+
+    @classmethod
+    def decided(cls):
+        return [cls.ACCREDITED, cls.ACCREDITED_WITH_CONDITIONS, cls.REFUSED]
+
+
+class Outcome(models.TextChoices):
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+
+
+class PeriodStatus(models.TextChoices):
+    ACTIVE = "active", "Accredited"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class AccreditationState(models.TextChoices):
+    ACTIVE = "active", "Accredited"
+    SUSPENDED = "suspended", "Suspended"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ConditionState(models.TextChoices):
+    OPEN = "open", "Open"
+    EVIDENCE_SUBMITTED = "evidence_submitted", "Evidence submitted"
+    MET = "met", "Met"
+
+
+class Criterion(models.Model):
+    """A criterion of the leadership framework that accredited courses meet."""
+
+    title = models.CharField(max_length=200)
+    guidance = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "accreditation criterion"
+        verbose_name_plural = "accreditation criteria"
+
+    def __str__(self):
+        return self.title
+
+
+class Application(models.Model):
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="applications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assessments"
+    )
+    state = models.CharField(max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT)
+    renews = models.ForeignKey(
+        "Accreditation", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewal_applications"
+    )
+    round = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=Q(state__in=["draft", "submitted", "returned"]),
+                name="one_open_application_per_course",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "assessor"])]
+
+    def __str__(self):
+        return f"Application {self.pk} for {self.course}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
+
+
+class Answer(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=10000, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "criterion"], name="one_answer_per_criterion")]
+
+    def __str__(self):
+        return f"Answer to {self.criterion}"
+
+
+class EvidenceFile(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.ForeignKey(Criterion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    condition = models.ForeignKey("Condition", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(max_length=300)
+    original_name = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Round(models.Model):
+    """One submission and its assessment. Every round is kept: what the
+    provider answered then, and what the assessor said."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField()
+    answers = models.JSONField(default=dict)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_comments = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="one_round_number")]
+
+    def __str__(self):
+        return f"Round {self.number} of {self.application}"
+
+
+class Assessment(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assessments")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    comment = models.TextField(max_length=5000, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "criterion"], name="one_assessment_per_criterion")]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.get_outcome_display()}"
+
+
+class Accreditation(models.Model):
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="accreditations")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="accreditation")
+    number = models.CharField(max_length=30, unique=True)
+    state = models.CharField(max_length=20, choices=AccreditationState.choices, default=AccreditationState.ACTIVE)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    status_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+
+    def __str__(self):
+        return self.number
+
+
+class Period(models.Model):
+    """The accreditation history as date ranges (both ends inclusive).
+
+    'Was this course accredited on date D' is one query for an active period
+    containing D. Suspension and withdrawal end the open period and add the
+    next; nothing is ever rewritten, so the answer for a past date never
+    changes.
+    """
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="accreditation_periods")
+    accreditation = models.ForeignKey(Accreditation, on_delete=models.CASCADE, related_name="periods")
+    status = models.CharField(max_length=20, choices=PeriodStatus.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["course", "starts_on", "pk"]
+        indexes = [models.Index(fields=["course", "status", "starts_on", "ends_on"])]
+
+    def __str__(self):
+        return f"{self.accreditation}: {self.get_status_display()} {self.starts_on} to {self.ends_on}"
+
+
+class Condition(models.Model):
+    accreditation = models.ForeignKey(Accreditation, on_delete=models.CASCADE, related_name="conditions")
+    text = models.TextField(max_length=2000)
+    due_on = models.DateField()
+    state = models.CharField(max_length=20, choices=ConditionState.choices, default=ConditionState.OPEN)
+    response = models.TextField(blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["state", "due_on"])]
+
+    def __str__(self):
+        return self.text[:80]

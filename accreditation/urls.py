@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accreditation"
+
+urlpatterns = [
+    path("", views.provider_home, name="home"),
+    path("courses/<int:course_pk>/apply/", views.start, name="start"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/letter.pdf", views.letter, name="letter"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("conditions/<int:pk>/respond/", views.condition_response, name="condition_response"),
+    path("staff/", views.staff_list, name="staff"),
+    path("staff/applications/<int:pk>/", views.assess, name="assess"),
+    path("staff/accreditations/<int:pk>/", views.accreditation_status, name="status"),
+    path("staff/conditions/<int:pk>/met/", views.condition_met, name="condition_met"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:number>/", views.verify, name="verify_number"),
+]

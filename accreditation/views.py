@@ -1,0 +1,322 @@
+"""Course providers apply; academy staff assess and decide; the public verifies."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.domain import DomainError
+from accounts.views import permission_required
+from config.downloads import content_disposition, private_file_response
+from courses.domain import provider_organisations
+from courses.models import Course
+
+from . import domain, letters
+from .forms import (
+    AnswersForm,
+    AssessmentForm,
+    AssignForm,
+    ConditionResponseForm,
+    DecisionForm,
+    EvidenceForm,
+    ReturnForm,
+    StatusChangeForm,
+)
+from .models import Accreditation, Application, ApplicationState, Condition, Criterion, EvidenceFile
+
+manage_required = permission_required("accreditation.manage")
+
+
+def _application_for(user, pk) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related("course__provider", "assessor", "renews", "created_by"), pk=pk
+    )
+    if not user.has_perm("accreditation.view_application", application):
+        raise Http404
+    return application
+
+
+# Providers -----------------------------------------------------------------------------------
+
+
+@login_required
+def provider_home(request):
+    providers = provider_organisations(request.user)
+    applications = Application.objects.filter(course__provider__in=providers).select_related("course", "assessor")
+    accreditations = (
+        Accreditation.objects.filter(course__provider__in=providers)
+        .select_related("course")
+        .prefetch_related("conditions")
+    )
+    courses = Course.objects.filter(provider__in=providers).order_by("title")
+    return render(
+        request,
+        "accreditation/provider_home.html",
+        {"applications": applications, "accreditations": accreditations, "courses": courses},
+    )
+
+
+@login_required
+@require_POST
+def start(request, course_pk):
+    course = get_object_or_404(Course.objects.select_related("provider"), pk=course_pk)
+    if not domain.is_provider_member(request.user, course):
+        raise Http404
+    try:
+        application = domain.start_application(request.user, course)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("accreditation:home")
+    return redirect("accreditation:application", pk=application.pk)
+
+
+@login_required
+def application_detail(request, pk):
+    application = _application_for(request.user, pk)
+    is_applicant = domain.is_provider_member(request.user, application.course)
+    criteria = list(Criterion.objects.filter(active=True))
+    answers = {a.criterion_id: a.text for a in application.answers.all()}
+    answers_form = AnswersForm(
+        request.POST if "save_answers" in request.POST else None, criteria=criteria, answers=answers
+    )
+    evidence_form = EvidenceForm(
+        request.POST if "upload" in request.POST else None,
+        request.FILES if "upload" in request.POST else None,
+        criteria=criteria,
+    )
+    if request.method == "POST" and is_applicant:
+        try:
+            if "save_answers" in request.POST and answers_form.is_valid():
+                domain.save_answers(request.user, application, answers_form.answers())
+                messages.success(request, "Your answers have been saved.")
+                return redirect("accreditation:application", pk=pk)
+            if "upload" in request.POST and evidence_form.is_valid():
+                criterion = get_object_or_404(Criterion, pk=evidence_form.cleaned_data["criterion"])
+                added = domain.add_evidence(
+                    request.user, application, evidence_form.cleaned_data["file"], criterion=criterion
+                )
+                messages.success(request, f"{added.original_name} has been uploaded.")
+                return redirect("accreditation:application", pk=pk)
+            if "submit" in request.POST:
+                domain.submit_application(request.user, application)
+                messages.success(request, "Your application has been submitted to the Skills Academy.")
+                return redirect("accreditation:application", pk=pk)
+        except DomainError as error:
+            target = evidence_form if "upload" in request.POST else answers_form
+            target.add_error(None, str(error))
+    rounds = application.rounds.prefetch_related(
+        Prefetch("assessments", queryset=domain.Assessment.objects.select_related("criterion"))
+    )
+    conditions = []
+    if hasattr(application, "accreditation"):
+        conditions = application.accreditation.conditions.prefetch_related("evidence")
+    return render(
+        request,
+        "accreditation/application.html",
+        {
+            "application": application,
+            "is_applicant": is_applicant,
+            "criteria": criteria,
+            "answers": answers,
+            "answers_form": answers_form,
+            "evidence_form": evidence_form,
+            "evidence": application.evidence.filter(condition__isnull=True).select_related("criterion"),
+            "rounds": rounds,
+            "conditions": conditions,
+            "condition_form": ConditionResponseForm(),
+        },
+    )
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_object_or_404(EvidenceFile.objects.select_related("application__course__provider"), pk=pk)
+    _application_for(request.user, evidence.application_id)
+    return private_file_response(evidence.file, filename=evidence.original_name, mimetype=evidence.mimetype)
+
+
+@login_required
+def letter(request, pk):
+    application = _application_for(request.user, pk)
+    if application.state not in ApplicationState.decided():
+        raise Http404
+    response = HttpResponse(letters.decision_letter(application), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"decision-{application.pk}.pdf")
+    return response
+
+
+@login_required
+@require_POST
+def condition_response(request, pk):
+    condition = get_object_or_404(
+        Condition.objects.select_related("accreditation__application__course__provider"), pk=pk
+    )
+    application = _application_for(request.user, condition.accreditation.application_id)
+    form = ConditionResponseForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["file"]:
+                domain.add_evidence(request.user, application, form.cleaned_data["file"], condition=condition)
+            domain.submit_condition_response(request.user, condition, response=form.cleaned_data["response"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your evidence for the condition has been sent to the assessor.")
+    return redirect("accreditation:application", pk=application.pk)
+
+
+# Academy staff --------------------------------------------------------------------------------
+
+
+@manage_required
+def staff_list(request):
+    applications = Application.objects.select_related("course__provider", "assessor").order_by("-submitted_at", "-pk")
+    state = request.GET.get("state", "")
+    if state in ApplicationState.values:
+        applications = applications.filter(state=state)
+    if request.GET.get("mine") == "yes":
+        applications = applications.filter(assessor=request.user)
+    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    accreditations = Accreditation.objects.select_related("course__provider").order_by("-valid_from")[:50]
+    return render(
+        request,
+        "accreditation/staff_list.html",
+        {
+            "page": page,
+            "state": state,
+            "states": ApplicationState.choices,
+            "mine": request.GET.get("mine") == "yes",
+            "accreditations": accreditations,
+        },
+    )
+
+
+@manage_required
+def assess(request, pk):
+    application = _application_for(request.user, pk)
+    criteria = list(Criterion.objects.filter(active=True))
+    current = application.rounds.filter(number=application.round).first()
+    existing = {a.criterion_id: (a.outcome, a.comment) for a in current.assessments.all()} if current else {}
+    action = request.POST.get("action")
+    assign_form = AssignForm(request.POST if action == "assign" else None)
+    assessment_form = AssessmentForm(request.POST if action == "assess" else None, criteria=criteria, existing=existing)
+    return_form = ReturnForm(request.POST if action == "return" else None)
+    decision_form = DecisionForm(request.POST if action == "decide" else None)
+    if request.method == "POST":
+        try:
+            if action == "assign" and assign_form.is_valid():
+                domain.assign_assessor(request.user, application, assign_form.cleaned_data["assessor"])
+                messages.success(request, "The assessor has been assigned.")
+                return redirect("accreditation:assess", pk=pk)
+            if action == "assess" and assessment_form.is_valid():
+                domain.record_assessment(request.user, application, assessment_form.outcomes())
+                messages.success(request, "Your assessment has been saved.")
+                return redirect("accreditation:assess", pk=pk)
+            if action == "return" and return_form.is_valid():
+                domain.return_application(request.user, application, comments=return_form.cleaned_data["comments"])
+                messages.success(request, "The application has been returned to the provider.")
+                return redirect("accreditation:assess", pk=pk)
+            if action == "decide" and decision_form.is_valid():
+                domain.decide(
+                    request.user,
+                    application,
+                    decision=decision_form.cleaned_data["decision"],
+                    reasons=decision_form.cleaned_data["reasons"],
+                    valid_from=decision_form.cleaned_data["valid_from"],
+                    conditions=decision_form.cleaned_data["conditions"],
+                )
+                messages.success(request, "The decision has been recorded and the letter sent.")
+                return redirect("accreditation:assess", pk=pk)
+        except DomainError as error:
+            form = {
+                "assign": assign_form,
+                "assess": assessment_form,
+                "return": return_form,
+                "decide": decision_form,
+            }.get(action)
+            if form is not None:
+                form.add_error(None, str(error))
+    rounds = application.rounds.prefetch_related(
+        Prefetch("assessments", queryset=domain.Assessment.objects.select_related("criterion"))
+    )
+    return render(
+        request,
+        "accreditation/assess.html",
+        {
+            "application": application,
+            "is_assessor": application.assessor_id == request.user.pk,
+            "current": current,
+            "rounds": rounds,
+            "evidence": application.evidence.select_related("criterion"),
+            "assign_form": assign_form,
+            "assessment_form": assessment_form,
+            "return_form": return_form,
+            "decision_form": decision_form,
+            "conditions": application.accreditation.conditions.all() if hasattr(application, "accreditation") else [],
+        },
+    )
+
+
+@manage_required
+def accreditation_status(request, pk):
+    accreditation = get_object_or_404(Accreditation.objects.select_related("course"), pk=pk)
+    form = StatusChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change = {"suspend": domain.suspend, "reinstate": domain.reinstate, "withdraw": domain.withdraw}
+        try:
+            change[form.cleaned_data["action"]](request.user, accreditation, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The accreditation has been updated.")
+            return redirect("accreditation:status", pk=pk)
+    return render(
+        request,
+        "accreditation/status.html",
+        {
+            "accreditation": accreditation,
+            "form": form,
+            "periods": accreditation.periods.all(),
+            "conditions": accreditation.conditions.all(),
+        },
+    )
+
+
+@manage_required
+@require_POST
+def condition_met(request, pk):
+    condition = get_object_or_404(Condition.objects.select_related("accreditation"), pk=pk)
+    try:
+        domain.mark_condition_met(request.user, condition)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The condition is marked as met.")
+    return redirect("accreditation:status", pk=condition.accreditation_id)
+
+
+# Public ------------------------------------------------------------------------------------------
+
+
+def verify(request, number=None):
+    number = (number or request.GET.get("number", "")).strip().upper()[:30]
+    accreditation = None
+    if number:
+        accreditation = (
+            Accreditation.objects.select_related("course__provider")
+            .prefetch_related("conditions", "periods")
+            .filter(number=number)
+            .first()
+        )
+    return render(
+        request,
+        "accreditation/verify.html",
+        {
+            "number": number,
+            "accreditation": accreditation,
+            "in_force": accreditation and accreditation.course.is_accredited(),
+        },
+    )

@@ -1,0 +1,192 @@
+"""The public register search: full text, combinable facets with counts,
+sorting and pagination, all from the query string so every search has a URL.
+
+Facet counts follow the usual rule: the counts for one facet apply every
+other selected facet but not its own, so a person can see what choosing
+another value would give.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, F, Q
+
+from accounts.enums import Sector
+
+from .models import COURSE_REGIONS, SECTOR_FIELDS, Course, CourseState, DeliveryMode, FrameworkDomain, FrameworkLevel
+
+PAGE_SIZE = 20
+SORTS = {
+    "relevance": "Best match",
+    "title": "Title (A to Z)",
+    "cost": "Cost (lowest first)",
+    "duration": "Duration (shortest first)",
+    "newest": "Newest",
+}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+def _text_filter(queryset, text):
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config="english", search_type="websearch")
+        return queryset.filter(search_document=query)
+    words = text.split()
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(summary__icontains=word)
+    return queryset.filter(condition)
+
+
+def _filters(params, skip=None) -> Q:
+    condition = Q()
+    if params["level"] and skip != "level":
+        condition &= Q(levels__slug__in=params["level"])
+    if params["domain"] and skip != "domain":
+        condition &= Q(domains__slug__in=params["domain"])
+    if params["region"] and skip != "region":
+        condition &= Q(region__in=params["region"])
+    if params["mode"] and skip != "mode":
+        condition &= Q(delivery_mode__in=params["mode"])
+    if params["sector"] and skip != "sector":
+        sector_q = Q()
+        for sector in params["sector"]:
+            sector_q |= Q(**{SECTOR_FIELDS[sector]: True})
+        condition &= sector_q
+    if params["accredited"] and skip != "accredited":
+        condition &= Course.accredited_filter()
+    if params["social_care"] and skip != "social_care":
+        condition &= Q(designed_for_social_care=True)
+    return condition
+
+
+def parse(query_dict) -> dict:
+    """Only known values are kept, so a crafted URL cannot break the query."""
+    levels = set(FrameworkLevel.objects.values_list("slug", flat=True))
+    domains = set(FrameworkDomain.objects.values_list("slug", flat=True))
+    regions = {value for value, _ in COURSE_REGIONS}
+    sort = query_dict.get("sort", "")
+    text = " ".join(query_dict.get("q", "").split())[:200]
+    return {
+        "q": text,
+        "level": [v for v in query_dict.getlist("level") if v in levels],
+        "domain": [v for v in query_dict.getlist("domain") if v in domains],
+        "region": [v for v in query_dict.getlist("region") if v in regions],
+        "mode": [v for v in query_dict.getlist("mode") if v in DeliveryMode.values],
+        "sector": [v for v in query_dict.getlist("sector") if v in Sector.values],
+        "accredited": query_dict.get("accredited") == "yes",
+        "social_care": query_dict.get("social_care") == "yes",
+        "sort": sort if sort in SORTS else ("relevance" if text else "title"),
+        "page": query_dict.get("page", "1"),
+    }
+
+
+def search(params):
+    listed = _text_filter(Course.objects.filter(state=CourseState.LISTED), params["q"])
+    results = listed.filter(_filters(params)).distinct()
+    if params["sort"] == "relevance" and params["q"] and connection.vendor == "postgresql":
+        query = SearchQuery(params["q"], config="english", search_type="websearch")
+        results = results.annotate(rank=SearchRank(F("search_document"), query)).order_by("-rank", "title", "pk")
+    else:
+        order = {
+            "cost": ("cost", "title", "pk"),
+            "duration": ("duration_hours", "title", "pk"),
+            "newest": ("-listed_at", "pk"),
+        }.get(params["sort"], ("title", "pk"))
+        results = results.order_by(*order)
+    page = Paginator(results.select_related("provider"), PAGE_SIZE).get_page(params["page"])
+    return page, facets(listed, params)
+
+
+def _counts(queryset, field):
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+
+
+def _total(queryset) -> int:
+    return queryset.order_by().aggregate(n=Count("pk", distinct=True))["n"]
+
+
+def facets(listed, params) -> list[Facet]:
+    def base(skip):
+        return listed.filter(_filters(params, skip=skip))
+
+    level_counts = _counts(base("level"), "levels__slug")
+    domain_counts = _counts(base("domain"), "domains__slug")
+    region_counts = _counts(base("region"), "region")
+    mode_counts = _counts(base("mode"), "delivery_mode")
+    sector_base = base("sector").order_by()
+    sector_counts = sector_base.aggregate(
+        **{sector: Count("pk", filter=Q(**{field: True}), distinct=True) for sector, field in SECTOR_FIELDS.items()}
+    )
+    flag_counts = {
+        "accredited": _total(base("accredited").filter(Course.accredited_filter())),
+        "social_care": _total(base("social_care").filter(designed_for_social_care=True)),
+    }
+    return [
+        Facet(
+            "level",
+            "Leadership level",
+            [
+                FacetValue(lv.slug, lv.name, level_counts.get(lv.slug, 0), lv.slug in params["level"])
+                for lv in FrameworkLevel.objects.all()
+            ],
+        ),
+        Facet(
+            "domain",
+            "Domain",
+            [
+                FacetValue(d.slug, d.name, domain_counts.get(d.slug, 0), d.slug in params["domain"])
+                for d in FrameworkDomain.objects.all()
+            ],
+        ),
+        Facet(
+            "mode",
+            "How it is delivered",
+            [FacetValue(v, label, mode_counts.get(v, 0), v in params["mode"]) for v, label in DeliveryMode.choices],
+        ),
+        Facet(
+            "sector",
+            "Open to",
+            [FacetValue(v, label, sector_counts.get(v, 0), v in params["sector"]) for v, label in Sector.choices],
+        ),
+        Facet(
+            "region",
+            "Region",
+            [
+                FacetValue(v, label, region_counts.get(v, 0), v in params["region"])
+                for v, label in COURSE_REGIONS
+                if region_counts.get(v, 0) or v in params["region"]
+            ],
+        ),
+        Facet(
+            "accredited",
+            "Accreditation",
+            [FacetValue("yes", "Accredited courses only", flag_counts["accredited"], params["accredited"])],
+        ),
+        Facet(
+            "social_care",
+            "Designed for social care",
+            [
+                FacetValue(
+                    "yes", "Designed specifically for social care", flag_counts["social_care"], params["social_care"]
+                )
+            ],
+        ),
+    ]
