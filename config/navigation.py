@@ -12,12 +12,16 @@ def navigation_for(request):
     if user is not None and user.is_authenticated:
         items.append(("Your account", reverse("accounts:dashboard")))
         items.append(("Organisations", reverse("accounts:organisation_list")))
-        if user.memberships.filter(organisation__is_care_provider=True).exists():
+        # One query for what kinds of organisation the person belongs to.
+        kinds = list(user.memberships.values_list("organisation__is_care_provider", "organisation__is_course_provider"))
+        in_care_provider = any(care for care, _ in kinds)
+        in_course_provider = any(course for _, course in kinds)
+        if in_care_provider:
             items.append(("Nominations", reverse("awards:dashboard")))
         if user.has_perm("courses.manage"):
             items.append(("Manage courses", reverse("courses:manage")))
             items.append(("Accreditation", reverse("accreditation:staff")))
-        elif user.memberships.filter(organisation__is_course_provider=True).exists():
+        elif in_course_provider:
             items.append(("Your courses", reverse("courses:mine")))
             items.append(("Accreditation", reverse("accreditation:home")))
         if user.has_perm("judging.judge"):

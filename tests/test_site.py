@@ -51,11 +51,12 @@ def test_help_pages(client, name):
 
 def test_navigation_depends_on_role(client, provider, site_staff):
     anonymous = [item["text"] for item in client.get(reverse("home")).context["navigation"]]
-    assert anonymous == ["Home", "Winners"]
+    assert anonymous == ["Home", "Winners", "Courses"]
     client.force_login(provider)
     assert [i["text"] for i in client.get(reverse("home")).context["navigation"]] == [
         "Home",
         "Winners",
+        "Courses",
         "Your account",
         "Organisations",
         "Nominations",
@@ -64,6 +65,7 @@ def test_navigation_depends_on_role(client, provider, site_staff):
     assert [i["text"] for i in client.get(reverse("home")).context["navigation"]] == [
         "Home",
         "Winners",
+        "Courses",
         "Your account",
         "Organisations",
         "Site roles",
@@ -77,6 +79,7 @@ def test_awards_administrator_sees_manage_awards(client, awards_admin):
     assert nav == [
         "Home",
         "Winners",
+        "Courses",
         "Your account",
         "Organisations",
         "Manage awards",
