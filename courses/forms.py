@@ -19,6 +19,8 @@ class CourseForm(RequiredMessagesMixin, forms.ModelForm):
         label="Domains", queryset=FrameworkDomain.objects.all(), widget=forms.CheckboxSelectMultiple
     )
 
+    url = forms.URLField(label="Web address (optional)", required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Course
         fields = [

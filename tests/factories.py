@@ -188,3 +188,45 @@ def make_eligible(category, count, *, prefix="Provider"):
         nomination.refresh_from_db()
         nominations.append(nomination)
     return nominations
+
+
+# Courses and accreditation ---------------------------------------------------------
+
+
+def make_course_provider(name="Leadership Learning Partnership", **kwargs):
+    from accounts.enums import MembershipRole, OrganisationKind
+
+    organisation = OrganisationFactory(name=name, sector="private", region="london")
+    organisation.kinds = [OrganisationKind.COURSE_PROVIDER]
+    organisation.save()
+    user = make_user(organisation=organisation, org_role=MembershipRole.ADMIN, **kwargs)
+    return user, organisation
+
+
+def make_course(
+    provider,
+    title="Leading person-centred care",
+    *,
+    levels=("practice-leaders",),
+    domains=("leadership",),
+    state="listed",
+    **fields,
+):
+    from decimal import Decimal
+
+    from courses.domain import refresh_search_document
+    from courses.models import Course, FrameworkDomain, FrameworkLevel
+
+    values = {
+        "summary": f"{title}: a programme for leaders in social care.",
+        "delivery_mode": "blended",
+        "duration_hours": Decimal(30),
+        "cost": Decimal(500),
+        "designed_for_social_care": True,
+    }
+    values.update(fields)
+    course = Course.objects.create(provider=provider, title=title, state=state, **values)
+    course.levels.set(FrameworkLevel.objects.filter(slug__in=levels))
+    course.domains.set(FrameworkDomain.objects.filter(slug__in=domains))
+    refresh_search_document([course.pk])
+    return course

@@ -35,7 +35,14 @@ def test_sign_up_verify_and_create_organisation(live_server, page):
     page.wait_for_url(re.compile(r"/account/$"))
     assert_accessible(page, "foundation-05-dashboard")
     nav = page.get_by_role("navigation", name="Menu")
-    assert nav.get_by_role("link").all_inner_texts() == ["Home", "Winners", "Courses", "Your account", "Organisations", "Sign out"]
+    assert nav.get_by_role("link").all_inner_texts() == [
+        "Home",
+        "Winners",
+        "Courses",
+        "Your account",
+        "Organisations",
+        "Sign out",
+    ]
 
     page.get_by_role("link", name="Create an organisation").click()
     page.get_by_role("button", name="Create organisation").click()

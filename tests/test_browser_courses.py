@@ -1,0 +1,75 @@
+"""The public filters the register; a provider applies for accreditation and
+an assessor decides."""
+
+import re
+
+import pytest
+
+from accreditation.models import Criterion
+
+from .browser import assert_accessible
+from .factories import PASSWORD, make_course, make_course_provider, make_user
+from .test_browser_judging import sign_in_with_mfa
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_public_filters_the_register(live_server, page):
+    _, provider = make_course_provider()
+    make_course(provider, "Leading dementia care services", delivery_mode="online")
+    make_course(provider, "Commissioning for wellbeing", levels=["system-leaders"], domains=["commissioning"],
+                delivery_mode="in_person")
+    page.goto(live_server.url + "/courses/")
+    assert_accessible(page, "courses-01-register")
+    page.get_by_label("Online (1)").check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert_accessible(page, "courses-02-filtered")
+    assert "mode=online" in page.url
+    results = page.locator("main h3").all_inner_texts()
+    assert results == ["Leading dementia care services"]
+    page.get_by_role("link", name="Leading dementia care services").click()
+    assert_accessible(page, "courses-03-course")
+
+
+def test_provider_applies_and_assessor_decides(live_server, page):
+    provider_user, provider = make_course_provider(email="helen@llp.example")
+    course = make_course(provider, "Leading person-centred care")
+    make_user(email="assessor@academy.example", roles=["academy_staff"], full_name="Gareth Evans")
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill("helen@llp.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/account/$"))
+    page.get_by_role("link", name="Accreditation").click()
+    assert_accessible(page, "accreditation-01-provider")
+    page.get_by_role("button", name=re.compile("Apply for Leading person-centred care")).click()
+    page.wait_for_url(re.compile(r"/accreditation/applications/\d+/$"))
+    assert_accessible(page, "accreditation-02-application")
+    for number, criterion in enumerate(Criterion.objects.filter(active=True), start=1):
+        page.get_by_label(f"{number}. {criterion.title}").fill(f"We meet {criterion.title.lower()}.")
+    page.get_by_role("button", name="Save answers").click()
+    page.get_by_role("button", name="Submit application").click()
+    assert "submitted to the Skills Academy" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page, "accreditation-03-submitted")
+
+    page.context.clear_cookies()
+    sign_in_with_mfa(page, live_server, "assessor@academy.example", "accreditation-04")
+    page.get_by_role("link", name="Accreditation", exact=True).click()
+    assert_accessible(page, "accreditation-05-staff-list")
+    page.get_by_role("link", name="Leading person-centred care").click()
+    page.get_by_label("Assessor").select_option(label="Gareth Evans")
+    page.get_by_role("button", name="Assign assessor").click()
+    assert_accessible(page, "accreditation-06-assess")
+    for criterion in Criterion.objects.filter(active=True):
+        page.locator(f"input[name=outcome_{criterion.pk}][value=met]").check()
+    page.get_by_role("button", name="Save assessment").click()
+    page.get_by_label("Accredited", exact=True).check()
+    page.get_by_role("button", name="Record decision and send letter").click()
+    assert "decision has been recorded" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page, "accreditation-07-decided")
+    course.refresh_from_db()
+    assert course.is_accredited()
+    page.goto(live_server.url + f"/accreditation/verify/{course.accreditation_number}/")
+    assert "In force" in page.locator("main").inner_text()
+    assert_accessible(page, "accreditation-08-verify")
