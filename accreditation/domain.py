@@ -19,6 +19,7 @@ from courses.models import AccreditationStatus, Course, CourseState
 from notifications.mail import queue_rendered_email, render_email
 
 from . import letters
+from .leaders import refresh_leaders_of_course
 from .models import (
     Accreditation,
     AccreditationState,
@@ -573,6 +574,8 @@ def sync_course(course: Course, today: date | None = None) -> None:
             accredited_to=latest.valid_to,
         )
     Course.objects.filter(pk=course.pk).update(**fields)
+    # Whether a completion counts depends on the course's accreditation history.
+    refresh_leaders_of_course(course)
 
 
 def sync_changed_courses(today: date | None = None) -> int:

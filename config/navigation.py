@@ -16,11 +16,13 @@ def navigation_for(request):
         kinds = list(user.memberships.values_list("organisation__is_care_provider", "organisation__is_course_provider"))
         in_care_provider = any(care for care, _ in kinds)
         in_course_provider = any(course for _, course in kinds)
+        items.append(("Your portfolio", reverse("leaders:portfolio")))
         if in_care_provider:
             items.append(("Nominations", reverse("awards:dashboard")))
         if user.has_perm("courses.manage"):
             items.append(("Manage courses", reverse("courses:manage")))
             items.append(("Accreditation", reverse("accreditation:staff")))
+            items.append(("DASS compliance", reverse("leaders:dashboard")))
         elif in_course_provider:
             items.append(("Your courses", reverse("courses:mine")))
             items.append(("Accreditation", reverse("accreditation:home")))

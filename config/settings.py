@@ -37,6 +37,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = "Social Care Awards and Leadership Academy"
+# Ed25519 seed (32 bytes, base64url) that signs Open Badges credentials; kept
+# in var/ when unset, so set it in production to keep credentials verifiable.
+OB_SIGNING_KEY = env.str("OB_SIGNING_KEY", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

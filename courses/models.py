@@ -195,3 +195,65 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class LeaderProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leader_profile")
+    job_title = models.CharField(max_length=200)
+    employer = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="leaders"
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user} ({self.job_title})"
+
+
+class CompletionState(models.TextChoices):
+    SELF_DECLARED = "self_declared", "Waiting for verification"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Replaced by a correction"
+
+
+class Completion(models.Model):
+    """A course a leader completed: a registered course, or one described by hand."""
+
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="completions")
+    course_title = models.CharField("course title", max_length=200, blank=True)
+    provider_name = models.CharField("course provider", max_length=200, blank=True)
+    completed_on = models.DateField("date completed")
+    certificate = models.FileField(max_length=300, blank=True)
+    certificate_name = models.CharField(max_length=200, blank=True)
+    certificate_mimetype = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=20, choices=CompletionState.choices, default=CompletionState.SELF_DECLARED)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        indexes = [
+            models.Index(fields=["leader", "state"]),
+            models.Index(fields=["course", "state"]),
+            models.Index(fields=["state", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.title} completed {self.completed_on}"
+
+    @property
+    def title(self) -> str:
+        return self.course.title if self.course_id else self.course_title
+
+    @property
+    def provider_label(self) -> str:
+        return self.course.provider.name if self.course_id else self.provider_name

@@ -17,8 +17,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_public_filters_the_register(live_server, page):
     _, provider = make_course_provider()
     make_course(provider, "Leading dementia care services", delivery_mode="online")
-    make_course(provider, "Commissioning for wellbeing", levels=["system-leaders"], domains=["commissioning"],
-                delivery_mode="in_person")
+    make_course(
+        provider,
+        "Commissioning for wellbeing",
+        levels=["system-leaders"],
+        domains=["commissioning"],
+        delivery_mode="in_person",
+    )
     page.goto(live_server.url + "/courses/")
     assert_accessible(page, "courses-01-register")
     page.get_by_label("Online (1)").check()

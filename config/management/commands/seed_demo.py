@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_people
-from accreditation.demo import seed_accreditation
+from accreditation.demo import seed_accreditation, seed_leaders
 from awards.demo import seed_awards
 from courses.demo import seed_courses
 from judging.demo import seed_judging
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         past = seed_judging(cycle)
         courses = seed_courses()
         seed_accreditation()
+        seed_leaders()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Award cycle open for nominations: {cycle} (closes {cycle.nominations_close:%d %B %Y})")
         self.stdout.write(f"Judged cycle with published winners: {past}")

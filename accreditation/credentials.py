@@ -1,0 +1,254 @@
+"""Open Badges 3.0 credentials for verified completions of accredited courses.
+
+Each credential is an `OpenBadgeCredential` (VC 2.0 form, `validFrom`) with a
+Data Integrity proof using the `eddsa-jcs-2022` cryptosuite: the proof
+options and the credential are canonicalised with JCS (RFC 8785), hashed with
+SHA-256, and the two hashes signed with the Academy's Ed25519 key
+(`OB_SIGNING_KEY`). Anyone can check a credential with the public key in the
+issuer profile, and the verification page says whether it is valid, revoked,
+or for a course whose accreditation was later withdrawn.
+"""
+
+import base64
+import hashlib
+import json
+import secrets
+import uuid
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import audit
+from accounts.domain import DomainError
+from courses.models import Completion, CompletionState
+
+from .models import Accreditation, AccreditationState, IssuedCredential, Period, PeriodStatus
+
+CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+ISSUER_NAME = "National Skills Academy for Social Care"
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+ED25519_MULTICODEC = b"\xed\x01"
+
+
+def _b58encode(data: bytes) -> str:
+    number = int.from_bytes(data, "big")
+    out = ""
+    while number:
+        number, rest = divmod(number, 58)
+        out = B58[rest] + out
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
+
+
+def _b58decode(text: str) -> bytes:
+    number = 0
+    for char in text:
+        number = number * 58 + B58.index(char)
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
+    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
+
+
+def canonical(value) -> bytes:
+    """JCS (RFC 8785) for the data we sign: strings, integers, lists, objects."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _private_key() -> Ed25519PrivateKey:
+    seed = settings.OB_SIGNING_KEY
+    if not seed:
+        path = Path(settings.VAR_DIR) / "ob_signing_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+            path.chmod(0o600)
+        seed = path.read_text().strip()
+    return Ed25519PrivateKey.from_private_bytes(base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4)))
+
+
+def public_key_multibase() -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    raw = _private_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return "z" + _b58encode(ED25519_MULTICODEC + raw)
+
+
+def issuer_id() -> str:
+    return settings.SITE_URL + reverse("credentials:issuer")
+
+
+def issuer_profile() -> dict:
+    return {
+        "@context": CONTEXT,
+        "id": issuer_id(),
+        "type": ["Profile"],
+        "name": ISSUER_NAME,
+        "url": settings.SITE_URL,
+        "verificationMethod": [
+            {
+                "id": issuer_id() + "#key-1",
+                "type": "Multikey",
+                "controller": issuer_id(),
+                "publicKeyMultibase": public_key_multibase(),
+            }
+        ],
+    }
+
+
+def _hash_data(document: dict, proof_options: dict) -> bytes:
+    return hashlib.sha256(canonical(proof_options)).digest() + hashlib.sha256(canonical(document)).digest()
+
+
+def sign(document: dict, created) -> dict:
+    options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-jcs-2022",
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "verificationMethod": issuer_id() + "#key-1",
+        "proofPurpose": "assertionMethod",
+        "@context": document["@context"],
+    }
+    signature = _private_key().sign(_hash_data(document, options))
+    proof = {k: v for k, v in options.items() if k != "@context"}
+    proof["proofValue"] = "z" + _b58encode(signature)
+    return {**document, "proof": proof}
+
+
+def verify_signature(signed: dict, public_multibase: str | None = None) -> bool:
+    """True when the proof matches the document and the Academy's key."""
+    proof = dict(signed.get("proof") or {})
+    document = {k: v for k, v in signed.items() if k != "proof"}
+    value = proof.pop("proofValue", "")
+    if proof.get("cryptosuite") != "eddsa-jcs-2022" or not value.startswith("z"):
+        return False
+    options = {**proof, "@context": document.get("@context")}
+    key_bytes = _b58decode((public_multibase or public_key_multibase())[1:])
+    if not key_bytes.startswith(ED25519_MULTICODEC):
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(key_bytes[2:]).verify(_b58decode(value[1:]), _hash_data(document, options))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def eligible(completion) -> bool:
+    """Verified, of a registered course accredited on the completion date."""
+    return (
+        completion.state == CompletionState.VERIFIED
+        and completion.course_id is not None
+        and Period.objects.filter(
+            course=completion.course_id,
+            status=PeriodStatus.ACTIVE,
+            starts_on__lte=completion.completed_on,
+            ends_on__gte=completion.completed_on,
+        ).exists()
+    )
+
+
+def build(completion, credential_id: uuid.UUID, now) -> dict:
+    course = completion.course
+    accreditation = (
+        Accreditation.objects.filter(
+            periods__course=course,
+            periods__starts_on__lte=completion.completed_on,
+            periods__ends_on__gte=completion.completed_on,
+        )
+        .distinct()
+        .first()
+    )
+    salt = secrets.token_hex(8)
+    identity = "sha256$" + hashlib.sha256((completion.leader.email.lower() + salt).encode()).hexdigest()
+    achievement_url = settings.SITE_URL + reverse("courses:detail", args=[course.pk])
+    return {
+        "@context": CONTEXT,
+        "id": settings.SITE_URL + reverse("credentials:verify", args=[credential_id]),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": f"{course.title} (accredited leadership course)",
+        "issuer": {"id": issuer_id(), "type": ["Profile"], "name": ISSUER_NAME, "url": settings.SITE_URL},
+        "validFrom": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityHash": identity,
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "salt": salt,
+                }
+            ],
+            "activityEndDate": f"{completion.completed_on.isoformat()}T00:00:00Z",
+            "achievement": {
+                "id": achievement_url,
+                "type": ["Achievement"],
+                "achievementType": "Course",
+                "name": course.title,
+                "description": course.summary[:1000],
+                "criteria": {
+                    "narrative": f"Completed {course.title}, provided by {course.provider.name} and accredited by "
+                    f"the Skills Academy ({accreditation.number if accreditation else 'accredited'}) on the date "
+                    "of completion; completion verified by the Academy or the course provider."
+                },
+                "creator": {"id": achievement_url + "#provider", "type": ["Profile"], "name": course.provider.name},
+            },
+        },
+    }
+
+
+@transaction.atomic
+def issue(user, completion) -> IssuedCredential:
+    """The leader's credential for this completion, issued once."""
+    completion = Completion.objects.select_related("course__provider", "leader").get(pk=completion.pk)
+    if completion.leader_id != user.pk:
+        raise PermissionDenied
+    existing = IssuedCredential.objects.filter(completion=completion).first()
+    if existing is not None:
+        return existing
+    if not eligible(completion):
+        raise DomainError("Credentials are issued for verified completions of courses accredited on that date")
+    now = timezone.now()
+    credential_id = uuid.uuid4()
+    credential = IssuedCredential.objects.create(
+        uuid=credential_id, completion=completion, document=sign(build(completion, credential_id, now), now)
+    )
+    audit.record(actor=user, action="credential.issued", obj=completion, after={"credential": str(credential_id)})
+    return credential
+
+
+@transaction.atomic
+def revoke(staff, credential, *, reason: str) -> IssuedCredential:
+    if not staff.has_perm("accreditation.manage"):
+        raise PermissionDenied
+    if not reason.strip():
+        raise DomainError("Give the reason for revoking the credential")
+    credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    credential.revoked_at = timezone.now()
+    credential.revocation_reason = reason.strip()
+    credential.save()
+    audit.record(actor=staff, action="credential.revoked", obj=credential.completion, reason=reason.strip())
+    return credential
+
+
+def status(credential) -> tuple[str, str]:
+    """('valid' | 'revoked' | 'accreditation_withdrawn' | 'invalid', explanation)."""
+    if not verify_signature(credential.document):
+        return "invalid", "The credential's signature does not match: it may have been altered."
+    if credential.revoked_at:
+        return (
+            "revoked",
+            f"Revoked on {timezone.localdate(credential.revoked_at):%-d %B %Y}: {credential.revocation_reason}",
+        )
+    withdrawn = Accreditation.objects.filter(
+        course=credential.completion.course_id, state=AccreditationState.WITHDRAWN
+    ).first()
+    if withdrawn is not None:
+        return (
+            "accreditation_withdrawn",
+            f"Valid for the completion, but the course's accreditation ({withdrawn.number}) was later withdrawn.",
+        )
+    return "valid", "Valid: issued by the Skills Academy and not revoked."

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import leader_views as views
+
+app_name = "leaders"
+
+urlpatterns = [
+    path("", views.portfolio, name="portfolio"),
+    path("portfolio.pdf", views.portfolio_pdf, name="portfolio_pdf"),
+    path("profile/", views.profile, name="profile"),
+    path("completions/new/", views.record_completion, name="completion_new"),
+    path("completions/<int:supersedes_pk>/correct/", views.record_completion, name="completion_correct"),
+    path("completions/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("completions/<int:pk>/credential.json", views.credential_download, name="credential"),
+    path("verification/", views.verification_queue, name="verification"),
+    path("verification/<int:pk>/", views.decide_completion, name="decide"),
+    path("appointments/new/", views.appointment_form, name="appointment_new"),
+    path("dass/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,309 @@
+"""Leaders' portfolios, completions, credentials, DASS appointments and the
+academy's compliance dashboard."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from weasyprint import HTML
+
+from accounts.domain import DomainError
+from accounts.enums import Region
+from accounts.models import Organisation, User
+from accounts.views import permission_required
+from config.downloads import content_disposition, private_file_response
+from config.exports import table_response
+from courses.models import Completion, Course, CourseState, LeaderProfile
+
+from . import compliance, credentials, leaders
+from .forms import AppointmentForm, CompletionForm, LeaderProfileForm, RejectForm
+from .models import ComplianceStatus, DassAppointment, IssuedCredential
+
+manage_required = permission_required("accreditation.manage")
+
+
+def _appointments(queryset, today):
+    return queryset.annotate(status=compliance.status_expression(today)).select_related("local_authority")
+
+
+def _portfolio_context(user):
+    today = timezone.localdate()
+    completions = list(
+        Completion.objects.filter(leader=user)
+        .select_related("course__provider", "credential")
+        .prefetch_related("course__levels", "course__domains")
+        .order_by("-completed_on", "-pk")
+    )
+    return {
+        "profile": LeaderProfile.objects.filter(user=user).select_related("employer").first(),
+        "completions": completions,
+        "levels": sorted(
+            {lv.name for c in completions if c.course_id and c.state == "verified" for lv in c.course.levels.all()}
+        ),
+        "domains": sorted(
+            {d.name for c in completions if c.course_id and c.state == "verified" for d in c.course.domains.all()}
+        ),
+        "appointments": _appointments(DassAppointment.objects.filter(leader=user), today),
+        "today": today,
+        "statuses": dict(ComplianceStatus.choices),
+    }
+
+
+@login_required
+def portfolio(request):
+    context = _portfolio_context(request.user)
+    context["credential_eligible"] = {c.pk for c in context["completions"] if credentials.eligible(c)}
+    return render(request, "accreditation/leaders/portfolio.html", context)
+
+
+@login_required
+def portfolio_pdf(request):
+    html = render_to_string(
+        "accreditation/leaders/portfolio_pdf.html", {**_portfolio_context(request.user), "person": request.user}
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition("leadership-portfolio.pdf")
+    return response
+
+
+@login_required
+def profile(request):
+    current = LeaderProfile.objects.filter(user=request.user).first()
+    organisations = Organisation.objects.filter(memberships__user=request.user)
+    initial = (
+        {"job_title": current.job_title, "employer": current.employer, "sector": current.sector} if current else None
+    )
+    form = LeaderProfileForm(request.POST or None, initial=initial, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        leaders.save_leader_profile(request.user, **form.cleaned_data)
+        messages.success(request, "Your leader profile has been saved.")
+        return redirect("leaders:portfolio")
+    return render(request, "accreditation/leaders/profile.html", {"form": form})
+
+
+@login_required
+def record_completion(request, supersedes_pk=None):
+    supersedes = get_object_or_404(Completion, pk=supersedes_pk, leader=request.user) if supersedes_pk else None
+    courses = Course.objects.filter(state=CourseState.LISTED).select_related("provider").order_by("title")
+    initial = (
+        {
+            "course": supersedes.course,
+            "course_title": supersedes.course_title,
+            "provider_name": supersedes.provider_name,
+        }
+        if supersedes
+        else None
+    )
+    form = CompletionForm(request.POST or None, request.FILES or None, courses=courses, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leaders.record_completion(
+                request.user,
+                course=form.cleaned_data["course"],
+                course_title=form.cleaned_data["course_title"],
+                provider_name=form.cleaned_data["provider_name"],
+                completed_on=form.cleaned_data["completed_on"],
+                certificate=form.cleaned_data["certificate"],
+                supersedes=supersedes,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "The completion has been recorded. It will be verified by the academy or the course provider."
+            )
+            return redirect("leaders:portfolio")
+    return render(request, "accreditation/leaders/completion_form.html", {"form": form, "supersedes": supersedes})
+
+
+@login_required
+def certificate(request, pk):
+    completion = get_object_or_404(Completion.objects.select_related("course__provider"), pk=pk)
+    if not (completion.leader_id == request.user.pk or leaders.may_verify(request.user, completion)):
+        raise Http404
+    if not completion.certificate:
+        raise Http404
+    return private_file_response(
+        completion.certificate, filename=completion.certificate_name, mimetype=completion.certificate_mimetype
+    )
+
+
+@login_required
+def credential_download(request, pk):
+    completion = get_object_or_404(Completion, pk=pk, leader=request.user)
+    try:
+        issued = credentials.issue(request.user, completion)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("leaders:portfolio")
+    response = JsonResponse(issued.document, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = content_disposition(f"open-badge-{issued.uuid}.json")
+    return response
+
+
+def credential_verify(request, uuid):
+    issued = get_object_or_404(IssuedCredential.objects.select_related("completion__course__provider"), uuid=uuid)
+    state, explanation = credentials.status(issued)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"status": state, "explanation": explanation})
+    return render(
+        request,
+        "accreditation/leaders/credential_verify.html",
+        {"issued": issued, "state": state, "explanation": explanation},
+    )
+
+
+def issuer(request):
+    return JsonResponse(credentials.issuer_profile(), json_dumps_params={"indent": 2})
+
+
+@login_required
+def verification_queue(request):
+    waiting = leaders.completions_to_verify(request.user)
+    if not (
+        request.user.has_perm("accreditation.manage")
+        or waiting.exists()
+        or request.user.memberships.filter(organisation__is_course_provider=True).exists()
+    ):
+        raise Http404
+    page = Paginator(waiting.select_related("leader", "course__provider").order_by("created_at", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "accreditation/leaders/verification_queue.html", {"page": page, "reject_form": RejectForm()})
+
+
+@login_required
+@require_POST
+def decide_completion(request, pk):
+    completion = get_object_or_404(Completion.objects.select_related("course__provider"), pk=pk)
+    if not leaders.may_verify(request.user, completion):
+        raise Http404
+    try:
+        if request.POST.get("decision") == "verify":
+            leaders.verify_completion(request.user, completion)
+            messages.success(request, f"{completion.title} for {completion.leader.email} is verified.")
+        else:
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                raise DomainError("Give the reason for rejecting the completion")
+            leaders.reject_completion(request.user, completion, reason=form.cleaned_data["reason"])
+            messages.success(request, f"{completion.title} for {completion.leader.email} is rejected.")
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("leaders:verification")
+
+
+@login_required
+def appointment_form(request):
+    staff = request.user.has_perm("accreditation.manage")
+    form = AppointmentForm(request.POST or None, authorities=leaders.local_authorities(), staff=staff)
+    if request.method == "POST" and form.is_valid():
+        leader = request.user
+        if staff and form.cleaned_data.get("email"):
+            leader = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+            if leader is None:
+                form.add_error("email", "No one has signed up with that email address")
+        if not form.errors:
+            try:
+                leaders.record_appointment(
+                    request.user,
+                    leader,
+                    local_authority=form.cleaned_data["local_authority"],
+                    appointed_on=form.cleaned_data["appointed_on"],
+                    ended_on=form.cleaned_data["ended_on"],
+                    kind=form.cleaned_data["kind"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "The appointment has been recorded.")
+                return redirect("leaders:dashboard" if leader != request.user else "leaders:portfolio")
+    return render(request, "accreditation/leaders/appointment_form.html", {"form": form})
+
+
+def _dashboard_filters(request, queryset, today):
+    status = request.GET.get("status", "")
+    region = request.GET.get("region", "")
+    authority = request.GET.get("authority", "")
+    if status in ComplianceStatus.values:
+        queryset = queryset.filter(compliance.status_filter(status, today))
+    if region in Region.values:
+        queryset = queryset.filter(local_authority__region=region)
+    if authority.isdigit():
+        queryset = queryset.filter(local_authority_id=int(authority))
+    return queryset, {"status": status, "region": region, "authority": authority}
+
+
+@manage_required
+def dashboard(request):
+    today = timezone.localdate()
+    current = DassAppointment.objects.filter(ended_on__isnull=True)
+    filtered, chosen = _dashboard_filters(request, current, today)
+    annotated = filtered.annotate(status=compliance.status_expression(today))
+    if request.GET.get("export") in ("csv", "xlsx"):
+        header = ["Leader", "Email", "Local authority", "Region", "Appointed on", "Type", "Deadline", "Status"]
+        labels = dict(ComplianceStatus.choices)
+        rows = (
+            [
+                a.leader.full_name,
+                a.leader.email,
+                a.local_authority.name,
+                a.local_authority.get_region_display(),
+                a.appointed_on,
+                a.get_kind_display(),
+                a.deadline,
+                labels[a.status],
+            ]
+            for a in annotated.select_related("leader", "local_authority")
+            .order_by("deadline", "pk")
+            .iterator(chunk_size=2000)
+        )
+        return table_response(header, rows, f"dass-compliance-{today:%Y-%m-%d}", request.GET["export"])
+    by_status = dict(annotated.order_by().values_list("status").annotate(n=Count("pk")))
+    total = sum(by_status.values())
+    by_region = {}
+    for region, status, n in (
+        annotated.order_by().values_list("local_authority__region", "status").annotate(n=Count("pk"))
+    ):
+        by_region.setdefault(region, dict.fromkeys(ComplianceStatus.values, 0))[status] = n
+    by_authority = (
+        annotated.order_by().values("local_authority_id", "local_authority__name", "status").annotate(n=Count("pk"))
+    )
+    authorities = {}
+    for row in by_authority:
+        entry = authorities.setdefault(
+            row["local_authority_id"],
+            {"name": row["local_authority__name"], **dict.fromkeys(ComplianceStatus.values, 0)},
+        )
+        entry[row["status"]] = row["n"]
+    page = Paginator(annotated.select_related("leader", "local_authority").order_by("deadline", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accreditation/leaders/dashboard.html",
+        {
+            "statuses": ComplianceStatus.choices,
+            "counts": [
+                (value, label, by_status.get(value, 0), 100 * by_status.get(value, 0) / total if total else 0)
+                for value, label in ComplianceStatus.choices
+            ],
+            "total": total,
+            "regions": [
+                (Region(r).label, [counts[s] for s in ComplianceStatus.values])
+                for r, counts in sorted(by_region.items())
+            ],
+            "authorities": sorted(authorities.values(), key=lambda a: (-a[ComplianceStatus.OVERDUE], a["name"]))[:25],
+            "page": page,
+            "chosen": chosen,
+            "region_choices": Region.choices,
+            "query": query.urlencode(),
+        },
+    )
