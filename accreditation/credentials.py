@@ -115,12 +115,14 @@ def sign(document: dict, created) -> dict:
     signature = _private_key().sign(_hash_data(document, options))
     proof = {k: v for k, v in options.items() if k != "@context"}
     proof["proofValue"] = "z" + _b58encode(signature)
-    return {**document, "proof": proof}
+    # The OB 3.0 schema wants an array of proofs.
+    return {**document, "proof": [proof]}
 
 
 def verify_signature(signed: dict, public_multibase: str | None = None) -> bool:
     """True when the proof matches the document and the Academy's key."""
-    proof = dict(signed.get("proof") or {})
+    proofs = signed.get("proof") or [{}]
+    proof = dict(proofs[0] if isinstance(proofs, list) else proofs)
     document = {k: v for k, v in signed.items() if k != "proof"}
     value = proof.pop("proofValue", "")
     if proof.get("cryptosuite") != "eddsa-jcs-2022" or not value.startswith("z"):

@@ -111,7 +111,9 @@ def record_completion(
 
 def _decide(user, completion, state, reason=""):
     completion = (
-        Completion.objects.select_for_update().select_related("course__provider", "leader").get(pk=completion.pk)
+        Completion.objects.select_for_update(of=("self",))
+        .select_related("course__provider", "leader")
+        .get(pk=completion.pk)
     )
     if not may_verify(user, completion):
         raise PermissionDenied
