@@ -127,3 +127,19 @@ def count_queries(func) -> int:
     with CaptureQueriesContext(connection) as context:
         func()
     return len(context)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The framework levels, domains and accreditation criteria that data
+    migrations create. Transactional (browser) tests empty every table when
+    they finish, so tests after them would otherwise run without these rows."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    transactional = "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from .factories import ensure_reference_data
+
+    ensure_reference_data()

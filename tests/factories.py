@@ -230,3 +230,23 @@ def make_course(
     course.domains.set(FrameworkDomain.objects.filter(slug__in=domains))
     refresh_search_document([course.pk])
     return course
+
+
+def ensure_reference_data():
+    import importlib
+
+    from accreditation.models import Criterion
+    from courses.models import FrameworkDomain, FrameworkLevel
+
+    framework = importlib.import_module("courses.migrations.0002_framework_defaults_and_search_index")
+    criteria = importlib.import_module("accreditation.migrations.0002_default_criteria")
+    for slug, name, description, order in framework.LEVELS:
+        FrameworkLevel.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "order": order}
+        )
+    for slug, name, description, order in framework.DOMAINS:
+        FrameworkDomain.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "order": order}
+        )
+    for order, (title, guidance) in enumerate(criteria.CRITERIA):
+        Criterion.objects.get_or_create(title=title, defaults={"guidance": guidance, "order": order})

@@ -41,6 +41,7 @@ def test_sign_up_verify_and_create_organisation(live_server, page):
         "Courses",
         "Your account",
         "Organisations",
+        "Your portfolio",
         "Sign out",
     ]
 

@@ -28,8 +28,9 @@ def test_leader_completion_is_verified_and_status_turns_complete(live_server, pa
     council.kinds = [OrganisationKind.LOCAL_AUTHORITY]
     council.save()
     leader = make_user(email="director@northshire.example", full_name="Chris Walker")
-    leaders.record_appointment(staff, leader, local_authority=council, appointed_on=today - timedelta(days=900),
-                               kind="substantive")
+    leaders.record_appointment(
+        staff, leader, local_authority=council, appointed_on=today - timedelta(days=900), kind="substantive"
+    )
 
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("director@northshire.example")

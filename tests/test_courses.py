@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses import importer
-from courses.models import Course, ImportJob
+from courses.models import Course, FrameworkDomain, FrameworkLevel, ImportJob
 
 from .conftest import count_queries
 from .factories import make_course, make_course_provider, make_user

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.domain import DomainError
-from accounts.enums import OrganisationKind, SiteRole
-from accreditation import compliance, credentials, domain, leaders
+from accounts.enums import OrganisationKind
+from accreditation import compliance, credentials, leaders
 from accreditation.models import Accreditation, Application, DassAppointment, Period
 from courses.models import Completion
 

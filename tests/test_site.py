@@ -59,6 +59,7 @@ def test_navigation_depends_on_role(client, provider, site_staff):
         "Courses",
         "Your account",
         "Organisations",
+        "Your portfolio",
         "Nominations",
     ]
     client.force_login(site_staff)
@@ -68,6 +69,7 @@ def test_navigation_depends_on_role(client, provider, site_staff):
         "Courses",
         "Your account",
         "Organisations",
+        "Your portfolio",
         "Site roles",
         "Audit log",
     ]
@@ -82,6 +84,7 @@ def test_awards_administrator_sees_manage_awards(client, awards_admin):
         "Courses",
         "Your account",
         "Organisations",
+        "Your portfolio",
         "Manage awards",
         "Manage judging",
         "Press",
