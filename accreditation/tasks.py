@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import domain
+from . import domain, reminders
 
 
 @shared_task(ignore_result=True)
@@ -10,3 +10,23 @@ def sync_courses_due_today() -> int:
     """Accreditations start and end on dates: once a day the register's copy
     is refreshed for courses whose periods began or ended since yesterday."""
     return domain.sync_changed_courses()
+
+
+@shared_task(ignore_result=True)
+def sweep_accreditation_expiry() -> int:
+    return reminders.sweep_accreditation_expiry()
+
+
+@shared_task(ignore_result=True)
+def sweep_conditions() -> int:
+    return reminders.sweep_conditions()
+
+
+@shared_task(ignore_result=True)
+def sweep_dass_deadlines() -> int:
+    return reminders.sweep_dass_deadlines()
+
+
+@shared_task(ignore_result=True)
+def sweep_verification_digest() -> int:
+    return reminders.sweep_verification_digest()

@@ -37,6 +37,8 @@ def navigation_for(request):
             items.append(("Site roles", reverse("accounts:role_list")))
         if user.has_perm("accounts.view_audit"):
             items.append(("Audit log", reverse("accounts:audit_log")))
+        if user.has_perm("notifications.view_ledger"):
+            items.append(("Reminders", reverse("notifications:ledger")))
     path = request.path if request is not None else ""
     nav = []
     for text, href in items:

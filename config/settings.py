@@ -265,6 +265,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accreditation.tasks.sync_courses_due_today",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Reminder sweeps: hourly, each at its own minute. Each sends only what is
+    # due and not yet in the ledger, so running often costs nothing extra and
+    # a missed run catches up at the next one.
+    "reminders-nomination-close": {"task": "awards.tasks.sweep_nomination_close", "schedule": crontab(minute=5)},
+    "reminders-scoring-deadline": {"task": "judging.tasks.sweep_scoring_deadline", "schedule": crontab(minute=10)},
+    "reminders-site-visits": {"task": "judging.tasks.sweep_site_visits", "schedule": crontab(minute=15)},
+    "reminders-accreditation-expiry": {
+        "task": "accreditation.tasks.sweep_accreditation_expiry",
+        "schedule": crontab(minute=20),
+    },
+    "reminders-conditions": {"task": "accreditation.tasks.sweep_conditions", "schedule": crontab(minute=25)},
+    "reminders-dass-deadlines": {"task": "accreditation.tasks.sweep_dass_deadlines", "schedule": crontab(minute=30)},
+    "reminders-verification-digest": {
+        "task": "accreditation.tasks.sweep_verification_digest",
+        "schedule": crontab(hour=7, minute=35),
+    },
     "notify-entrants-when-results-are-announced": {
         "task": "judging.tasks.notify_entrants_of_results",
         "schedule": crontab(minute="*"),

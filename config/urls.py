@@ -21,6 +21,7 @@ urlpatterns = [
     path("accreditation/", include("accreditation.urls")),
     path("leaders/", include("accreditation.leader_urls")),
     path("credentials/", include("accreditation.credential_urls")),
+    path("reminders/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

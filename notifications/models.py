@@ -48,3 +48,47 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {self.to}"
+
+
+class ReminderKind(models.TextChoices):
+    NOMINATION_CLOSE = "nomination_close", "Nomination closing"
+    SCORING_DEADLINE = "scoring_deadline", "Scoring deadline"
+    SCORING_OVERDUE = "scoring_overdue", "Scores overdue (to the chair)"
+    SITE_VISIT = "site_visit", "Site visit"
+    ACCREDITATION_EXPIRY = "accreditation_expiry", "Accreditation expiry"
+    CONDITION_DUE = "condition_due", "Accreditation condition due"
+    DASS_DEADLINE = "dass_deadline", "DASS deadline"
+    DASS_OVERDUE = "dass_overdue", "DASS overdue (to academy staff)"
+    VERIFICATION_DIGEST = "verification_digest", "Completions waiting for verification"
+
+
+class Reminder(models.Model):
+    """The ledger: one row per (kind, object, recipient, milestone).
+
+    The unique constraint is the guarantee: the row is inserted in the same
+    transaction that queues the email, so a retried task, a second worker or
+    a re-run sweep finds the row and sends nothing. Delivery state and
+    attempts live on the email in the outbox.
+    """
+
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    recipient_email = models.EmailField()
+    recipient = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
+    milestone = models.CharField(max_length=30)
+    email = models.ForeignKey(OutboundEmail, null=True, on_delete=models.SET_NULL, related_name="reminders")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "recipient_email", "milestone"], name="one_reminder_per_milestone"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "created_at"]), models.Index(fields=["kind", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.milestone}) to {self.recipient_email}"

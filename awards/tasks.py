@@ -1,0 +1,10 @@
+"""Thin Celery tasks for awards."""
+
+from celery import shared_task
+
+from . import reminders
+
+
+@shared_task(ignore_result=True)
+def sweep_nomination_close() -> int:
+    return reminders.sweep_nomination_close()

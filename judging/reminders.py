@@ -1,0 +1,115 @@
+"""Judging reminders: unsubmitted scores (7 and 2 days before the scoring
+deadline; overdue to the panel chair) and site visits (7 and 1 days before,
+to the visiting judges and the provider's contact, with the invitation)."""
+
+import base64
+from datetime import timedelta
+
+from django.utils import timezone
+
+from notifications.models import ReminderKind
+from notifications.reminders import CATCH_UP_DAYS, already_sent, day_milestones, due_milestone, send_once
+
+from . import calendar
+from .enums import AssignmentState, Stage, VisitState
+from .models import Assignment, Panel, SiteVisit
+
+SCORING_DAYS = [7, 2]
+VISIT_DAYS = [7, 1]
+
+
+def sweep_scoring_deadline(now=None) -> int:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    waiting = list(
+        Assignment.objects.filter(
+            state=AssignmentState.ACTIVE,
+            stage=Stage.WRITTEN,
+            submitted_at__isnull=True,
+            nomination__cycle__scoring_deadline__gt=now - timedelta(days=CATCH_UP_DAYS + 1),
+            nomination__cycle__scoring_deadline__lte=now + timedelta(days=max(SCORING_DAYS) + 1),
+        ).select_related("judge", "nomination__cycle", "nomination__category")
+    )
+    sent_before = already_sent(ReminderKind.SCORING_DEADLINE, [a.pk for a in waiting])
+    overdue_sent = already_sent(ReminderKind.SCORING_OVERDUE, [a.pk for a in waiting])
+    chairs = {
+        p.category_id: p.chair
+        for p in Panel.objects.filter(
+            category__in={a.nomination.category_id for a in waiting}, chair__isnull=False
+        ).select_related("chair")
+    }
+    sent = 0
+    for assignment in waiting:
+        deadline_instant = assignment.nomination.cycle.scoring_deadline
+        deadline = timezone.localdate(deadline_instant)
+        if deadline_instant <= now:
+            chair = chairs.get(assignment.nomination.category_id)
+            if chair is None or (timezone.localdate(now) - deadline).days > CATCH_UP_DAYS:
+                continue
+            if (assignment.pk, chair.email, "overdue") in overdue_sent:
+                continue
+            sent += send_once(
+                kind=ReminderKind.SCORING_OVERDUE,
+                object_id=assignment.pk,
+                recipient_email=chair.email,
+                recipient=chair,
+                milestone="overdue",
+                template="reminder_scoring_overdue",
+                context={"assignment": assignment},
+            )
+            continue
+        milestone = due_milestone(deadline, day_milestones(deadline, SCORING_DAYS), today, CATCH_UP_DAYS)
+        if milestone is None or (assignment.pk, assignment.judge.email, milestone.label) in sent_before:
+            continue
+        sent += send_once(
+            kind=ReminderKind.SCORING_DEADLINE,
+            object_id=assignment.pk,
+            recipient_email=assignment.judge.email,
+            recipient=assignment.judge,
+            milestone=milestone.label,
+            template="reminder_scoring_deadline",
+            context={"assignment": assignment, "deadline": deadline_instant},
+        )
+    return sent
+
+
+def sweep_site_visits(now=None) -> int:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    visits = list(
+        SiteVisit.objects.filter(
+            state=VisitState.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(days=max(VISIT_DAYS) + 1)
+        )
+        .select_related("nomination__category")
+        .prefetch_related("judges")
+    )
+    sent_before = already_sent(ReminderKind.SITE_VISIT, [v.pk for v in visits])
+    sent = 0
+    for visit in visits:
+        day = timezone.localdate(visit.starts_at)
+        milestone = due_milestone(day, day_milestones(day, VISIT_DAYS), today, CATCH_UP_DAYS)
+        if milestone is None:
+            continue
+        judges = list(visit.judges.all())
+        ics = calendar.visit_invitation(visit, judges)
+        attachment = [
+            {
+                "filename": "site-visit.ics",
+                "mimetype": "text/calendar; method=REQUEST",
+                "content_b64": base64.b64encode(ics).decode(),
+            }
+        ]
+        for email, person in [(j.email, j) for j in judges] + [(visit.provider_contact_email, None)]:
+            if (visit.pk, email, milestone.label) in sent_before:
+                continue
+            sent += send_once(
+                kind=ReminderKind.SITE_VISIT,
+                object_id=visit.pk,
+                recipient_email=email,
+                recipient=person,
+                milestone=milestone.label,
+                template="reminder_site_visit",
+                context={"visit": visit},
+                attachments=attachment,
+            )
+    return sent

@@ -1,0 +1,131 @@
+"""Sending each reminder exactly once.
+
+A sweep (one per kind, run by Celery beat) works out which reminders are due
+and calls `send_once` for each. `send_once` inserts the ledger row and the
+outbox email in one transaction; the ledger's unique constraint on (kind,
+object, recipient, milestone) makes a second insert fail, so the same
+reminder is never queued twice, whoever runs the sweep and however often.
+Sending then goes through the outbox, which claims each email atomically and
+retries one left by a dead worker.
+
+Milestones and catch-up: a milestone "N days (or months) before" is due from
+that calendar date (Europe/London) until the next milestone's date or the
+deadline, but at most CATCH_UP days late. A sweep that missed a day or two
+still sends it; one that was off for longer skips to the next milestone
+rather than sending a stale reminder.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+
+from .mail import queue_rendered_email, render_email
+from .models import Reminder
+
+CATCH_UP_DAYS = 3
+CATCH_UP_DAYS_MONTHLY = 14
+
+
+@dataclass(frozen=True)
+class Milestone:
+    label: str
+    on: date
+
+
+def months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def due_milestone(deadline: date, milestones: list[Milestone], today: date, catch_up: int) -> Milestone | None:
+    """The milestone to send today, if any: the latest one reached, while it
+    is still within its catch-up window and before the deadline."""
+    reached = [m for m in sorted(milestones, key=lambda m: m.on) if m.on <= today]
+    if not reached or today > deadline:
+        return None
+    latest = reached[-1]
+    return latest if (today - latest.on).days <= catch_up else None
+
+
+def day_milestones(deadline: date, days: list[int]) -> list[Milestone]:
+    return [Milestone(f"{n}d", deadline - timedelta(days=n)) for n in days]
+
+
+def month_milestones(deadline: date, months: list[int]) -> list[Milestone]:
+    return [Milestone(f"{n}m", months_before(deadline, n)) for n in months]
+
+
+def already_sent(kind: str, object_ids, milestones=None) -> set[tuple[int, str, str]]:
+    """(object, recipient email, milestone) already in the ledger: one query."""
+    rows = Reminder.objects.filter(kind=kind, object_id__in=list(object_ids))
+    if milestones is not None:
+        rows = rows.filter(milestone__in=list(milestones))
+    return set(rows.values_list("object_id", "recipient_email", "milestone"))
+
+
+def send_once(
+    *, kind, object_id, recipient_email, milestone, template, context, recipient=None, attachments=None
+) -> bool:
+    """Queue the reminder unless the ledger already has it; True if queued now."""
+    subject, text, html = render_email(template, {"person": recipient, "milestone": milestone, **context})
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                kind=kind,
+                object_id=object_id,
+                recipient_email=recipient_email,
+                recipient=recipient,
+                milestone=milestone,
+            )
+            reminder.email = queue_rendered_email(
+                to=recipient_email,
+                recipient=recipient,
+                template=template,
+                subject=subject,
+                text_body=text,
+                html_body=html,
+                attachments=attachments,
+            )
+            reminder.save(update_fields=["email"])
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_digest_once(*, kind, recipient, items: list[tuple[int, str]], template, context) -> int:
+    """One email listing the items that have not been reported to this
+    recipient before; each item gets its own ledger row. Returns how many
+    items the email carries (0: nothing new, no email)."""
+    with transaction.atomic():
+        fresh = []
+        for object_id, milestone in items:
+            try:
+                with transaction.atomic():
+                    fresh.append(
+                        Reminder.objects.create(
+                            kind=kind,
+                            object_id=object_id,
+                            recipient_email=recipient.email,
+                            recipient=recipient,
+                            milestone=milestone,
+                        )
+                    )
+            except IntegrityError:
+                continue
+        if not fresh:
+            return 0
+        new_ids = {row.object_id for row in fresh}
+        subject, text, html = render_email(template, {"person": recipient, "new_ids": new_ids, **context})
+        email = queue_rendered_email(
+            to=recipient.email, recipient=recipient, template=template, subject=subject, text_body=text, html_body=html
+        )
+        Reminder.objects.filter(pk__in=[row.pk for row in fresh]).update(email=email)
+    return len(fresh)
