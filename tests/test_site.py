@@ -72,6 +72,7 @@ def test_navigation_depends_on_role(client, provider, site_staff):
         "Your portfolio",
         "Site roles",
         "Audit log",
+        "Reminders",
     ]
 
 
@@ -89,6 +90,7 @@ def test_awards_administrator_sees_manage_awards(client, awards_admin):
         "Manage judging",
         "Press",
         "Audit log",
+        "Reminders",
     ]
 
 
