@@ -1,0 +1,486 @@
+"""Large, realistic, repeatable data for the benchmark (`manage.py seed_scale`).
+
+Everything is made with bulk inserts from a seeded random generator, so the
+same sizes and seed give the same data. It writes straight to the tables:
+this is test data, not a record of anyone's actions, so no audit rows or
+emails are produced.
+"""
+
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.enums import MembershipRole, Region, Sector, SiteRole
+from accounts.models import Membership, Organisation, RoleGrant, User
+from accreditation.compliance import deadline_for
+from accreditation.models import Accreditation, Application, DassAppointment, Period
+from awards.enums import CriterionStage, NominationState
+from awards.models import Answer, Category, Criterion, Cycle, Nomination, Programme, Question
+from courses.domain import refresh_search_document
+from courses.models import Completion, CompletionState, Course, FrameworkDomain, FrameworkLevel
+from judging.enums import Stage
+from judging.models import (
+    Assignment,
+    ConflictDeclaration,
+    CriterionScore,
+    FinalResult,
+    JudgeProfile,
+    Panel,
+    PanelMember,
+    Publication,
+)
+
+BATCH = 5000
+PASSWORD = "scale-password-2026"
+WORDS = (
+    "leading care dementia commissioning coaching quality safeguarding finance strategy wellbeing community "
+    "practice people homes support inclusion carers outcomes partnership"
+).split()
+
+
+@dataclass
+class Sizes:
+    nominations: int = 20_000
+    categories: int = 40
+    judges: int = 600
+    courses: int = 10_000
+    accreditations: int = 10_000
+    leaders: int = 50_000
+    appointments: int = 100_000
+
+
+class Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+
+    def step(self, label, done, total):
+        width = 30
+        filled = int(width * done / total) if total else width
+        self.stream.write(
+            f"\r{label:<28} [{'#' * filled}{'.' * (width - filled)}] {done:>7}/{total:<7} "
+            f"{time.monotonic() - self.started:6.1f}s"
+        )
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _bulk(model, rows, progress, label, total=None):
+    rows = list(rows)
+    total = total or len(rows)
+    for start in range(0, len(rows), BATCH):
+        model.objects.bulk_create(rows[start : start + BATCH], batch_size=BATCH)
+        progress.step(label, min(start + BATCH, len(rows)), total)
+    return rows
+
+
+def seed(sizes: Sizes, seed_value: int = 2026, progress: Progress | None = None) -> dict:
+    rng = random.Random(seed_value)
+    progress = progress or Progress()
+    now = timezone.now()
+    today = timezone.localdate()
+    password = make_password(PASSWORD)
+    with transaction.atomic():
+        counts = _seed(sizes, rng, progress, now, today, password)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return counts
+
+
+def _seed(sizes, rng, progress, now, today, password):
+    # Organisations and their contacts.
+    provider_count = max(50, sizes.nominations // 4)
+    sectors = [Sector.PRIVATE] * 6 + [Sector.VOLUNTARY] * 2 + [Sector.PUBLIC] + [Sector.COMMUNITY]
+    providers = _bulk(
+        Organisation,
+        (
+            Organisation(
+                name=f"Scale Care {n:05d}",
+                sector=rng.choice(sectors),
+                region=rng.choice(Region.values),
+                is_care_provider=True,
+            )
+            for n in range(provider_count)
+        ),
+        progress,
+        "care providers",
+    )
+    course_providers = _bulk(
+        Organisation,
+        (
+            Organisation(
+                name=f"Scale Learning {n:04d}",
+                sector=rng.choice(sectors),
+                region=rng.choice(Region.values),
+                is_course_provider=True,
+            )
+            for n in range(max(20, sizes.courses // 50))
+        ),
+        progress,
+        "course providers",
+    )
+    authorities = _bulk(
+        Organisation,
+        (
+            Organisation(
+                name=f"Scale Council {n:03d}",
+                sector=Sector.PUBLIC,
+                region=rng.choice(Region.values),
+                is_local_authority=True,
+            )
+            for n in range(150)
+        ),
+        progress,
+        "local authorities",
+    )
+    contacts = _bulk(
+        User,
+        (
+            User(email=f"contact{n}@scale.example", full_name=f"Contact {n}", password=password)
+            for n in range(provider_count)
+        ),
+        progress,
+        "provider contacts",
+    )
+    _bulk(
+        Membership,
+        (
+            Membership(user=u, organisation=o, role=MembershipRole.ADMIN)
+            for u, o in zip(contacts, providers, strict=True)
+        ),
+        progress,
+        "memberships",
+    )
+
+    # Awards: one open cycle with its categories, questions and criteria.
+    programme, _ = Programme.objects.get_or_create(name="Scale Accolades", defaults={"reference_prefix": "SC"})
+    close = now + timedelta(days=30)
+    cycle = Cycle.objects.create(
+        programme=programme,
+        year=close.year + rng.randint(10, 60),
+        nominations_open=now - timedelta(days=60),
+        nominations_close=close,
+        scoring_deadline=close + timedelta(days=30),
+        shortlist_published=close + timedelta(days=40),
+        site_visits_start=close + timedelta(days=50),
+        site_visits_end=close + timedelta(days=60),
+        final_panel=close + timedelta(days=70),
+        winners_announced=now - timedelta(days=1),
+    )
+    categories = _bulk(
+        Category,
+        (
+            Category(
+                cycle=cycle,
+                name=f"Scale category {n:02d}",
+                slug=f"scale-{n:02d}",
+                description="A category for the benchmark",
+                order=n,
+            )
+            for n in range(sizes.categories)
+        ),
+        progress,
+        "categories",
+    )
+    questions = _bulk(
+        Question,
+        (Question(category=c, text=f"Question {q}", word_limit=500, order=q) for c in categories for q in range(3)),
+        progress,
+        "questions",
+    )
+    criteria = _bulk(
+        Criterion,
+        (
+            Criterion(
+                category=c,
+                name=f"Criterion {k}",
+                weight=rng.randint(1, 5),
+                max_score=10,
+                order=k,
+                stage=CriterionStage.WRITTEN,
+            )
+            for c in categories
+            for k in range(6)
+        ),
+        progress,
+        "criteria",
+    )
+    written = {}
+    for criterion in criteria:
+        written.setdefault(criterion.category_id, []).append(criterion)
+    questions_by_category = {}
+    for question in questions:
+        questions_by_category.setdefault(question.category_id, []).append(question)
+
+    states = [NominationState.ELIGIBLE] * 7 + [
+        NominationState.SUBMITTED,
+        NominationState.DRAFT,
+        NominationState.INELIGIBLE,
+    ]
+    nominations = _bulk(
+        Nomination,
+        (
+            Nomination(
+                cycle=cycle,
+                category=categories[n % len(categories)],
+                organisation=providers[n % len(providers)],
+                created_by=contacts[n % len(contacts)],
+                state=(state := rng.choice(states)),
+                reference="" if state == NominationState.DRAFT else f"SC-{n + 1:06d}",
+                service_name=f"Scale Service {n}",
+                service_address="1 High Street",
+                consent_to_publish=True,
+                user_statement="They listen to me.",
+                user_statement_by="A resident",
+                user_statement_consent=True,
+                submitted_at=None if state == NominationState.DRAFT else now,
+            )
+            for n in range(sizes.nominations)
+        ),
+        progress,
+        "nominations",
+    )
+    _bulk(
+        Answer,
+        (
+            Answer(nomination=n, question=q, text=" ".join(rng.choices(WORDS, k=60)))
+            for n in nominations
+            for q in questions_by_category[n.category_id]
+        ),
+        progress,
+        "answers",
+    )
+
+    # Judges, conflicts, panels, assignments and full scores.
+    judges = _bulk(
+        User,
+        (User(email=f"judge{n}@scale.example", full_name=f"Judge {n}", password=password) for n in range(sizes.judges)),
+        progress,
+        "judges",
+    )
+    _bulk(RoleGrant, (RoleGrant(user=j, role=SiteRole.JUDGE, granted_at=now) for j in judges), progress, "judge roles")
+    _bulk(
+        JudgeProfile,
+        (
+            JudgeProfile(
+                user=j,
+                sector_background=rng.choice(Sector.values),
+                lived_experience=rng.choice(["none", "none", "uses_services", "unpaid_carer"]),
+            )
+            for j in judges
+        ),
+        progress,
+        "judge profiles",
+    )
+    conflict_pairs = {(rng.choice(judges).pk, rng.choice(providers).pk) for _ in range(sizes.judges)}
+    _bulk(
+        ConflictDeclaration,
+        (ConflictDeclaration(judge_id=j, organisation_id=o, kind="employment") for j, o in conflict_pairs),
+        progress,
+        "conflicts",
+    )
+    per_panel = max(5, len(judges) // len(categories))
+    panels = _bulk(
+        Panel,
+        (
+            Panel(category=c, chair=judges[(i * per_panel) % len(judges)], state="active", activated_at=now)
+            for i, c in enumerate(categories)
+        ),
+        progress,
+        "panels",
+    )
+    panel_judges = {}
+    members = []
+    for i, panel in enumerate(panels):
+        chosen = [judges[(i * per_panel + k) % len(judges)] for k in range(per_panel)]
+        panel_judges[panel.category_id] = chosen
+        members.extend(PanelMember(panel=panel, judge=j) for j in chosen)
+    _bulk(PanelMember, members, progress, "panel members")
+    scored = [n for n in nominations if n.state == NominationState.ELIGIBLE]
+    assignments = []
+    for nomination in scored:
+        pool = [
+            j for j in panel_judges[nomination.category_id] if (j.pk, nomination.organisation_id) not in conflict_pairs
+        ]
+        for judge in rng.sample(pool, min(3, len(pool))):
+            assignments.append(Assignment(nomination=nomination, judge=judge, stage=Stage.WRITTEN, submitted_at=now))
+    _bulk(Assignment, assignments, progress, "assignments")
+    _bulk(
+        CriterionScore,
+        (
+            CriterionScore(assignment=a, criterion=c, score=rng.randint(2, 10), comment="Good")
+            for a in assignments
+            for c in written[a.nomination.category_id]
+        ),
+        progress,
+        "scores",
+        total=len(assignments) * 6,
+    )
+
+    # Published results, so the public winners page has something to show.
+    awards = ["winner", "highly_commended", "commended"]
+    results = []
+    for category in categories:
+        top = [n for n in scored if n.category_id == category.pk][:3]
+        results.extend(
+            FinalResult(
+                nomination=n, award=award, final_score=Decimal("80.00"), citation="An example.", rationale="Scale data"
+            )
+            for n, award in zip(top, awards, strict=False)
+        )
+    _bulk(FinalResult, results, progress, "final results")
+    Publication.objects.create(cycle=cycle, approved_at=now, entrants_notified_at=now)
+
+    # Course register and accreditations.
+    levels = list(FrameworkLevel.objects.all())
+    domains = list(FrameworkDomain.objects.all())
+    courses = _bulk(
+        Course,
+        (
+            Course(
+                provider=rng.choice(course_providers),
+                external_id=f"SCALE-{n:06d}",
+                title=" ".join(rng.sample(WORDS, 3)).title(),
+                summary=" ".join(rng.choices(WORDS, k=40)),
+                delivery_mode=rng.choice(["in_person", "online", "blended"]),
+                duration_hours=Decimal(rng.randint(2, 120)),
+                cost=Decimal(rng.randint(0, 3000)),
+                region=rng.choice(["national", *Region.values]),
+                designed_for_social_care=rng.random() < 0.7,
+                state="listed",
+                listed_at=now,
+            )
+            for n in range(sizes.courses)
+        ),
+        progress,
+        "courses",
+    )
+    _bulk(
+        Course.levels.through,
+        (Course.levels.through(course_id=c.pk, frameworklevel_id=rng.choice(levels).pk) for c in courses),
+        progress,
+        "course levels",
+    )
+    _bulk(
+        Course.domains.through,
+        (Course.domains.through(course_id=c.pk, frameworkdomain_id=rng.choice(domains).pk) for c in courses),
+        progress,
+        "course domains",
+    )
+    refresh_search_document([c.pk for c in courses])
+    accredited = courses[: min(sizes.accreditations, len(courses))]
+    applications = _bulk(
+        Application,
+        (Application(course=c, state="accredited", round=1, submitted_at=now, decided_at=now) for c in accredited),
+        progress,
+        "applications",
+    )
+    accreditations = []
+    for application in applications:
+        start = today - timedelta(days=rng.randint(0, 1400))
+        accreditations.append(
+            Accreditation(
+                course=application.course,
+                application=application,
+                number=f"SC-{application.pk:07d}",
+                valid_from=start,
+                valid_to=start + timedelta(days=3 * 365 - 1),
+            )
+        )
+    _bulk(Accreditation, accreditations, progress, "accreditations")
+    _bulk(
+        Period,
+        (
+            Period(course=a.course, accreditation=a, status="active", starts_on=a.valid_from, ends_on=a.valid_to)
+            for a in accreditations
+        ),
+        progress,
+        "accreditation periods",
+    )
+    by_course = {a.course_id: a for a in accreditations}
+    for course in accredited:
+        accreditation = by_course[course.pk]
+        course.accreditation_status = "accredited"
+        course.accreditation_number = accreditation.number
+        course.accredited_from = accreditation.valid_from
+        course.accredited_to = accreditation.valid_to
+    Course.objects.bulk_update(
+        accredited,
+        ["accreditation_status", "accreditation_number", "accredited_from", "accredited_to"],
+        batch_size=BATCH,
+    )
+
+    # Leaders, DASS appointments and completions.
+    leaders = _bulk(
+        User,
+        (
+            User(email=f"leader{n}@scale.example", full_name=f"Leader {n}", password=password)
+            for n in range(sizes.leaders)
+        ),
+        progress,
+        "leaders",
+    )
+    social_accredited = [c for c in accredited if c.designed_for_social_care]
+    completions = []
+    for leader in leaders:
+        if rng.random() < 0.6 and social_accredited:
+            course = rng.choice(social_accredited)
+            accreditation = by_course[course.pk]
+            span = max(1, min((today - accreditation.valid_from).days, 1000))
+            completions.append(
+                Completion(
+                    leader=leader,
+                    course=course,
+                    completed_on=accreditation.valid_from + timedelta(days=rng.randint(0, span)),
+                    state=rng.choice(
+                        [CompletionState.VERIFIED, CompletionState.VERIFIED, CompletionState.SELF_DECLARED]
+                    ),
+                )
+            )
+    _bulk(Completion, completions, progress, "completions")
+    first_completion = {c.leader_id: c for c in completions}
+    appointments = []
+    for n in range(sizes.appointments):
+        leader = leaders[n % len(leaders)]
+        appointed = today - timedelta(days=rng.randint(0, 5 * 365))
+        completion = first_completion.get(leader.pk)
+        deadline = deadline_for(appointed)
+        counts = completion is not None and completion.completed_on <= deadline
+        appointments.append(
+            DassAppointment(
+                leader=leader,
+                local_authority=rng.choice(authorities),
+                appointed_on=appointed,
+                deadline=deadline,
+                kind=rng.choice(["substantive", "substantive", "interim"]),
+                qualifying_completion=completion if counts else None,
+                completion_verified=bool(counts and completion.state == CompletionState.VERIFIED),
+            )
+        )
+    _bulk(DassAppointment, appointments, progress, "DASS appointments")
+    return {
+        "cycle": cycle.pk,
+        "nominations": len(nominations),
+        "categories": len(categories),
+        "judges": len(judges),
+        "assignments": len(assignments),
+        "courses": len(courses),
+        "accreditations": len(accreditations),
+        "leaders": len(leaders),
+        "appointments": len(appointments),
+        "completions": len(completions),
+        "contact_email": contacts[0].email,
+        "judge_email": assignments[0].judge.email if assignments else "",
+        "leader_email": leaders[0].email,
+    }
