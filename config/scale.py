@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -40,9 +42,26 @@ from judging.models import (
 BATCH = 5000
 PASSWORD = "scale-password-2026"
 WORDS = (
-    "leading care dementia commissioning coaching quality safeguarding finance strategy wellbeing community "
-    "practice people homes support inclusion carers outcomes partnership"
-).split()
+    "leading",
+    "care",
+    "dementia",
+    "commissioning",
+    "coaching",
+    "quality",
+    "safeguarding",
+    "finance",
+    "strategy",
+    "wellbeing",
+    "community",
+    "practice",
+    "people",
+    "homes",
+    "support",
+    "inclusion",
+    "carers",
+    "outcomes",
+    "partnership",
+)
 
 
 @dataclass
@@ -163,6 +182,12 @@ def _seed(sizes, rng, progress, now, today, password):
         "memberships",
     )
 
+    # Staff who use the administrators' pages, with two-factor authentication set up.
+    admin = User.objects.create(email="admin@scale.example", full_name="Scale Admin", password=password)
+    staff = User.objects.create(email="staff@scale.example", full_name="Scale Staff", password=password)
+    RoleGrant.objects.create(user=admin, role=SiteRole.AWARDS_ADMIN, granted_at=now)
+    RoleGrant.objects.create(user=staff, role=SiteRole.ACADEMY_STAFF, granted_at=now)
+
     # Awards: one open cycle with its categories, questions and criteria.
     programme, _ = Programme.objects.get_or_create(name="Scale Accolades", defaults={"reference_prefix": "SC"})
     close = now + timedelta(days=30)
@@ -270,6 +295,13 @@ def _seed(sizes, rng, progress, now, today, password):
         "judges",
     )
     _bulk(RoleGrant, (RoleGrant(user=j, role=SiteRole.JUDGE, granted_at=now) for j in judges), progress, "judge roles")
+    secret = {"secret": encrypt("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")}
+    _bulk(
+        Authenticator,
+        (Authenticator(user=u, type=Authenticator.Type.TOTP, data=secret) for u in [admin, staff, *judges]),
+        progress,
+        "two-factor set-ups",
+    )
     _bulk(
         JudgeProfile,
         (
@@ -483,4 +515,6 @@ def _seed(sizes, rng, progress, now, today, password):
         "contact_email": contacts[0].email,
         "judge_email": assignments[0].judge.email if assignments else "",
         "leader_email": leaders[0].email,
+        "admin_email": admin.email,
+        "staff_email": staff.email,
     }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("help/privacy/", views.privacy_notice, name="privacy"),
     path("help/cookies/", views.cookies, name="cookies"),
     path("health/", views.health, name="health"),
+    path("health/baseline/", views.baseline, name="baseline"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("awards/", include("awards.urls")),

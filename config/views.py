@@ -86,6 +86,12 @@ def health(request):
     return JsonResponse({"status": "ok" if healthy else "failing", "checks": results}, status=200 if healthy else 503)
 
 
+def baseline(request):
+    """The benchmark's yardstick: one trivial query and a minimal template."""
+    _check_database()
+    return render(request, "baseline.html")
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
