@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.domain import DomainError
 from accounts.models import Organisation
 from accounts.views import permission_required
+from config.caching import cache_public_page
 from config.exports import table_response
 
 from . import domain, importer, search
@@ -24,6 +25,7 @@ from .tasks import run_import
 manage_required = permission_required("courses.manage")
 
 
+@cache_public_page
 def register(request):
     params = search.parse(request.GET)
     page, facets = search.search(params)

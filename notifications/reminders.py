@@ -101,25 +101,38 @@ def send_once(
 
 
 def send_digest_once(*, kind, recipient, items: list[tuple[int, str]], template, context) -> int:
-    """One email listing the items that have not been reported to this
-    recipient before; each item gets its own ledger row. Returns how many
-    items the email carries (0: nothing new, no email)."""
+    """One email listing the items not reported to this recipient before;
+    each item gets its own ledger row. Returns how many items the email
+    carries (0: nothing new, no email).
+
+    The rows are inserted in bulk, skipping keys already present; a sweep
+    running at the same moment waits on the unique index and then finds the
+    rows already linked to the other sweep's email, so it sends nothing."""
     with transaction.atomic():
-        fresh = []
-        for object_id, milestone in items:
-            try:
-                with transaction.atomic():
-                    fresh.append(
-                        Reminder.objects.create(
-                            kind=kind,
-                            object_id=object_id,
-                            recipient_email=recipient.email,
-                            recipient=recipient,
-                            milestone=milestone,
-                        )
-                    )
-            except IntegrityError:
-                continue
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    kind=kind,
+                    object_id=object_id,
+                    recipient_email=recipient.email,
+                    recipient=recipient,
+                    milestone=milestone,
+                )
+                for object_id, milestone in items
+            ],
+            ignore_conflicts=True,
+        )
+        keys = {(object_id, milestone) for object_id, milestone in items}
+        fresh = [
+            row
+            for row in Reminder.objects.select_for_update().filter(
+                kind=kind,
+                recipient_email=recipient.email,
+                email__isnull=True,
+                object_id__in={object_id for object_id, _ in items},
+            )
+            if (row.object_id, row.milestone) in keys
+        ]
         if not fresh:
             return 0
         new_ids = {row.object_id for row in fresh}

@@ -16,6 +16,7 @@ from accounts.views import permission_required
 from awards.enums import NominationState
 from awards.models import Cycle, EvidenceFile
 from awards.views.common import visible_nomination
+from config.caching import cache_public_page
 from config.downloads import content_disposition
 
 from ..domain import results_are_public
@@ -33,6 +34,7 @@ def published_cycles(now):
     )
 
 
+@cache_public_page
 def winners_index(request):
     return render(request, "judging/public/winners_index.html", {"cycles": published_cycles(timezone.now())})
 
@@ -58,6 +60,7 @@ def _consented_images(nominations):
     ).select_related("nomination")
 
 
+@cache_public_page
 def winners(request, pk):
     """404 before the announcement instant: nothing of the results shows early."""
     cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
