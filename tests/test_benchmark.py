@@ -1,0 +1,59 @@
+"""The benchmark and the scale data on tiny sizes, so neither can silently break."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from awards.models import Nomination
+from courses.models import Course
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_seed_scale_and_benchmark_on_tiny_sizes(tmp_path, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    call_command(
+        "seed_scale",
+        nominations=60,
+        categories=3,
+        judges=12,
+        courses=40,
+        accreditations=20,
+        leaders=30,
+        appointments=50,
+        seed=7,
+    )
+    assert Nomination.objects.count() == 60
+    assert Course.objects.filter(external_id__startswith="SCALE-").count() == 40
+    output = tmp_path / "results.json"
+    call_command("benchmark", repeats=2, throughput_seconds=0, output=str(output))
+    results = json.loads(output.read_text())
+    assert all(row["status"] == 200 for row in results["pages"].values())
+    assert set(results["pages"]) >= {
+        "baseline",
+        "provider dashboard",
+        "staff nomination list",
+        "judge's assigned list",
+        "scoring page",
+        "ranking page",
+        "public winners page",
+        "register search, two facets",
+        "accreditation staff list",
+        "DASS dashboard",
+        "leader's portfolio",
+    }
+    assert results["sweeps"]["DASS deadlines"]["second"]["sent"] == 0
+    assert results["exports"]["DASS CSV"]["bytes"] > 0
+
+
+def test_seed_scale_refuses_a_second_run():
+    from django.core.management.base import CommandError
+
+    call_command(
+        "seed_scale", nominations=10, categories=2, judges=6, courses=5, accreditations=5, leaders=5, appointments=5
+    )
+    with pytest.raises(CommandError, match="already has scale data"):
+        call_command(
+            "seed_scale", nominations=10, categories=2, judges=6, courses=5, accreditations=5, leaders=5, appointments=5
+        )
