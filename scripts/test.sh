@@ -13,6 +13,8 @@ py=.venv/bin/python
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== bandit (high severity)"
+.venv/bin/bandit -q -r accounts awards judging courses accreditation notifications config -lll
 echo "== Django checks"
 $py manage.py check
 $py manage.py makemigrations --check --dry-run
