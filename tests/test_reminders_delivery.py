@@ -165,6 +165,7 @@ def test_broker_down_never_blocks_submission_and_the_email_follows(client, setti
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.filterwarnings("ignore:task_always_eager has no effect on send_task")
 def test_a_real_celery_worker_on_redis_delivers_reminders_by_smtp(tmp_path):
     from aiosmtpd.controller import Controller
 
