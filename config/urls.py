@@ -11,6 +11,7 @@ urlpatterns = [
     path("help/accessibility/", views.accessibility_statement, name="accessibility"),
     path("help/privacy/", views.privacy_notice, name="privacy"),
     path("help/cookies/", views.cookies, name="cookies"),
+    path("account/your-data/", views.privacy_data, name="your_data"),
     path("health/", views.health, name="health"),
     path("health/baseline/", views.baseline, name="baseline"),
     path("accounts/", include("allauth.urls")),

@@ -3,6 +3,8 @@
 import logging
 import uuid
 
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -84,6 +86,25 @@ def health(request):
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
     return JsonResponse({"status": "ok" if healthy else "failing", "checks": results}, status=200 if healthy else 503)
+
+
+@login_required
+def privacy_data(request):
+    from . import privacy
+
+    if request.method == "POST":
+        if request.POST.get("confirm") != "delete my account":
+            return render(request, "help/your_data.html", {"error": "Type “delete my account” to confirm"})
+        privacy.delete_account(request.user)
+        logout(request)
+        return render(request, "help/account_deleted.html")
+    if request.GET.get("format") == "json":
+        response = JsonResponse(
+            privacy.export_for(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False}
+        )
+        response["Content-Disposition"] = 'attachment; filename="your-data.json"'
+        return response
+    return render(request, "help/your_data.html")
 
 
 def baseline(request):
