@@ -40,6 +40,8 @@ SERVICE_NAME = "Social Care Awards and Leadership Academy"
 # Ed25519 seed (32 bytes, base64url) that signs Open Badges credentials; kept
 # in var/ when unset, so set it in production to keep credentials verifiable.
 OB_SIGNING_KEY = env.str("OB_SIGNING_KEY", default="")
+# Nomination evidence is deleted this many years after a cycle's results.
+EVIDENCE_RETENTION_YEARS = env.int("EVIDENCE_RETENTION_YEARS", default=3)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -280,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-verification-digest": {
         "task": "accreditation.tasks.sweep_verification_digest",
         "schedule": crontab(hour=7, minute=35),
+    },
+    "delete-evidence-of-old-cycles": {
+        "task": "awards.tasks.delete_old_evidence",
+        "schedule": crontab(hour=2, minute=0),
     },
     "notify-entrants-when-results-are-announced": {
         "task": "judging.tasks.notify_entrants_of_results",
