@@ -76,7 +76,8 @@ def _provider_recipients(nomination) -> list[User]:
     return sorted(people.values(), key=lambda user: user.email)
 
 
-def _email_provider(nomination, template, context=None):
+def email_provider(nomination, template, context=None):
+    """Emails the nomination's starter and its organisation's admins (judging uses it too)."""
     for person in _provider_recipients(nomination):
         queue_email(
             to=person.email,
@@ -316,7 +317,7 @@ def withdraw_nomination(user, nomination, *, reason="", now=None) -> Nomination:
         raise DomainError("A nomination cannot be withdrawn once the results have been announced")
     transition(nomination, NominationState.WITHDRAWN, actor=user, reason=reason.strip())
     if nomination.reference:
-        _email_provider(nomination, "nomination_withdrawn", {"reason": reason.strip()})
+        email_provider(nomination, "nomination_withdrawn", {"reason": reason.strip()})
     return nomination
 
 
@@ -341,7 +342,7 @@ def decide_eligibility(user, nomination, *, eligible: bool, reason_code: str = "
         reason=note.strip(),
         extra={} if eligible else {"reason_code": reason_code},
     )
-    _email_provider(nomination, "eligibility_decided")
+    email_provider(nomination, "eligibility_decided")
     return nomination
 
 
@@ -374,7 +375,7 @@ def grant_extension(user, nomination, *, until, reason: str, now=None) -> Nomina
         after={"extended_close": until.isoformat()},
         reason=nomination.extension_reason,
     )
-    _email_provider(nomination, "extension_granted")
+    email_provider(nomination, "extension_granted")
     return nomination
 
 

@@ -13,7 +13,7 @@ from accounts import audit
 from accounts.domain import DomainError, record_role_grant
 from accounts.enums import SiteRole
 from accounts.models import User
-from awards.domain import transition
+from awards.domain import email_provider, transition
 from awards.enums import NominationState
 from awards.models import Nomination
 from notifications.mail import queue_email, queue_rendered_email, render_email
@@ -464,22 +464,10 @@ def publish_shortlist(admin, category):
             continue
         target = NominationState.SHORTLISTED if entry.shortlisted else NominationState.NOT_SHORTLISTED
         transition(nomination, target, actor=admin)
-        _email_provider(nomination, "shortlist_published")
+        email_provider(nomination, "shortlist_published")
     panel.shortlist_published_at = timezone.now()
     panel.save()
     audit.record(actor=admin, action="shortlist.published", obj=category)
-
-
-def _email_provider(nomination, template, context=None):
-    from awards.domain import _provider_recipients
-
-    for person in _provider_recipients(nomination):
-        queue_email(
-            to=person.email,
-            recipient=person,
-            template=template,
-            context={"nomination": nomination, "person": person, **(context or {})},
-        )
 
 
 # Site visits -----------------------------------------------------------------------
@@ -780,6 +768,6 @@ def notify_entrants_of_results(now=None) -> int:
                 state__in=[NominationState.SUBMITTED, NominationState.INELIGIBLE]
             )
             for nomination in entrants.select_related("cycle", "category", "organisation", "created_by"):
-                _email_provider(nomination, "results_published")
+                email_provider(nomination, "results_published")
                 sent += 1
     return sent
