@@ -1,5 +1,7 @@
+from django.db.models import Q
 from django.utils import timezone
 
+from .enums import SiteRole
 from .models import AuditEvent
 
 
@@ -16,3 +18,27 @@ def record(*, actor, action: str, obj, before=None, after=None, reason: str = ""
         after=after or {},
         reason=reason,
     )
+
+
+# Which records each administrator reads in the audit log: their own service's
+# records and the shared account records. Academy staff have no business
+# reading judges' scores, nor awards administrators accreditation decisions.
+SHARED_AREAS = ("accounts.", "notifications.")
+AREAS_BY_ROLE = {
+    SiteRole.AWARDS_ADMIN: ("awards.", "judging."),
+    SiteRole.ACADEMY_STAFF: ("courses.", "accreditation."),
+}
+
+
+def visible_events(user):
+    """The audit events `user` may read; site staff read them all."""
+    events = AuditEvent.objects.select_related("actor")
+    if user.is_staff:
+        return events
+    prefixes = [p for role, areas in AREAS_BY_ROLE.items() if user.has_site_role(role) for p in areas]
+    if not prefixes:
+        return events.none()
+    condition = Q()
+    for prefix in (*SHARED_AREAS, *prefixes):
+        condition |= Q(object_type__startswith=prefix)
+    return events.filter(condition)

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import domain
+from . import audit, domain
 from .enums import JoinRequestState, MembershipRole, SiteRole
 from .forms import (
     GrantRoleForm,
@@ -17,7 +17,7 @@ from .forms import (
     OrganisationForm,
     OrganisationSearchForm,
 )
-from .models import AuditEvent, JoinRequest, Membership, Organisation, RoleGrant
+from .models import JoinRequest, Membership, Organisation, RoleGrant
 
 PAGE_SIZE = 25
 
@@ -245,7 +245,7 @@ def role_revoke(request, pk):
 
 @permission_required("accounts.view_audit")
 def audit_log(request):
-    events = AuditEvent.objects.select_related("actor")
+    events = audit.visible_events(request.user)
     action = request.GET.get("action", "").strip()
     actor = request.GET.get("actor", "").strip()
     object_type = request.GET.get("object_type", "").strip()

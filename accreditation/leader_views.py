@@ -3,6 +3,7 @@ academy's compliance dashboard."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
@@ -170,7 +171,7 @@ def verification_queue(request):
         or waiting.exists()
         or request.user.memberships.filter(organisation__is_course_provider=True).exists()
     ):
-        raise Http404
+        raise PermissionDenied
     page = Paginator(waiting.select_related("leader", "course__provider").order_by("created_at", "pk"), 50).get_page(
         request.GET.get("page")
     )

@@ -2,11 +2,12 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.enums import SiteRole
 from accounts.models import AuditEvent, RoleGrant
 
-from .conftest import count_queries
+from .conftest import count_queries, sign_in
 from .factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,24 @@ def test_audit_log_filters_and_query_count(client, site_staff):
     assert filtered.context["page"].paginator.count == 20
     none = client.get(reverse("accounts:audit_log"), {"action": "nomination."})
     assert none.context["page"].paginator.count == 0
+
+
+def test_each_administrator_reads_only_their_own_service_in_the_audit_log(client, awards_admin, academy_staff):
+    for object_type in ["awards.nomination", "judging.assignment", "accreditation.application", "accounts.rolegrant"]:
+        AuditEvent.objects.create(at=timezone.now(), action="x", object_type=object_type, object_id="1")
+    staff = make_user(email="root@example.org", is_staff=True)
+
+    def shown(user):
+        client.logout()
+        sign_in(client, user)
+        rows = client.get(reverse("accounts:audit_log")).context["page"].object_list
+        return sorted(event.object_type for event in rows)
+
+    assert shown(awards_admin) == ["accounts.rolegrant", "awards.nomination", "judging.assignment"]
+    assert shown(academy_staff) == ["accounts.rolegrant", "accreditation.application"]
+    assert shown(staff) == [
+        "accounts.rolegrant",
+        "accreditation.application",
+        "awards.nomination",
+        "judging.assignment",
+    ]
