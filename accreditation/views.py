@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -205,6 +206,8 @@ def assess(request, pk):
     assessment_form = AssessmentForm(request.POST if action == "assess" else None, criteria=criteria, existing=existing)
     return_form = ReturnForm(request.POST if action == "return" else None)
     decision_form = DecisionForm(request.POST if action == "decide" else None)
+    if request.method == "POST" and action not in {"assign", "assess", "return", "decide"}:
+        raise BadRequest("Unknown action")
     if request.method == "POST":
         try:
             if action == "assign" and assign_form.is_valid():

@@ -113,6 +113,10 @@ def baseline(request):
     return render(request, "baseline.html")
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 

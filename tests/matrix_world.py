@@ -8,11 +8,13 @@ credential and a failed email.
 object name, so the matrix table can name objects instead of ids."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import MembershipRole, SiteRole
@@ -89,6 +91,7 @@ def build_world() -> World:
         "other_leader": by_email["dass.verified@demo.test"],
         "media": by_email["media@demo.test"],
     }
+    people["site_staff"] = by_email["admin@demo.test"]  # Django staff: grants site roles
     # The demo's extra judges have no authenticator yet; without one the MFA
     # middleware would send the conflicted judge to set it up on every page.
     Authenticator.objects.create(
@@ -119,6 +122,16 @@ def build_world() -> World:
     Nomination.objects.filter(pk=winner.pk).update(organisation=riverside)
     winner_image = _evidence(winner, "residents.png", PNG_BYTES, "png", "image/png")
     visit = SiteVisit.objects.get(nomination=winner)
+    # A visit to provider A's entry that happened yesterday, report not yet written.
+    open_visit = SiteVisit.objects.create(
+        nomination=entry,
+        starts_at=timezone.now() - timedelta(days=1, hours=2),
+        ends_at=timezone.now() - timedelta(days=1),
+        address="1 High Street",
+        provider_contact_name="Registered manager",
+        provider_contact_email="manager@riverside.example",
+    )
+    open_visit.judges.set([people["judge"], people["chair"]])
 
     # Accounts: a pending request to join provider A; a colleague in provider A.
     applicant = make_user(email="applicant@example.org")
@@ -185,10 +198,12 @@ def build_world() -> World:
         "winner": winner.pk,
         "winner_image": winner_image.pk,
         "visit": visit.pk,
+        "open_visit": open_visit.pk,
         "course_a": course_a.pk,
         "framework_level": FrameworkLevel.objects.first().pk,
         "import_job": import_job.pk,
         "application": application.pk,
+        "submitted_application": Application.objects.get(state="submitted").pk,
         "application_evidence": application_evidence.pk,
         "accreditation": accreditation.pk,
         "accreditation_number": accreditation.number,
@@ -199,3 +214,17 @@ def build_world() -> World:
         "failed_email": failed_email.pk,
     }
     return World(people=people, objects=objects)
+
+
+MISSING_ID = 987654
+
+
+def url_for(world, name, arguments, *, missing=False) -> str:
+    """The URL for a row; with `missing`, every object id is one that does not exist."""
+    kwargs = {}
+    if arguments != "-":
+        for pair in arguments.split(","):
+            key, value = pair.split("=")
+            value = world.objects.get(value, value)
+            kwargs[key] = MISSING_ID if missing and isinstance(value, int) else value
+    return reverse(name, kwargs=kwargs)

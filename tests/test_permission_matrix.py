@@ -19,7 +19,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .matrix_world import ROLES, build_world
+from .matrix_world import ROLES, build_world, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -223,23 +223,10 @@ def observe(client, method, url) -> str:
     return str(response.status_code)
 
 
-MISSING_ID = 987654
-
 # Cells where a 403 names an object the person can already see elsewhere, so a
 # 404 for a missing id reveals nothing: academy staff read every condition but
 # only the course provider answers one.
 SEES_THE_OBJECT = {("accreditation:condition_response", "assessor")}
-
-
-def resolve(world, name, arguments, *, missing=False) -> str:
-    """The URL for a row; with `missing`, every object id is one that does not exist."""
-    kwargs = {}
-    if arguments != "-":
-        for pair in arguments.split(","):
-            key, value = pair.split("=")
-            value = world.objects.get(value, value)
-            kwargs[key] = MISSING_ID if missing and isinstance(value, int) else value
-    return reverse(name, kwargs=kwargs)
 
 
 def has_object_id(world, arguments) -> bool:
@@ -256,12 +243,12 @@ def test_permission_matrix():
         if world.people[role] is not None:
             client.force_login(world.people[role])
         for name, (method, arguments, _) in rows.items():
-            observed[name][role] = observe(client, method, resolve(world, name, arguments))
+            observed[name][role] = observe(client, method, url_for(world, name, arguments))
             if has_object_id(world, arguments):
                 # An id that does not exist must answer exactly as an object
                 # this person may not see: ids cannot be probed for existence.
                 refused = observed[name][role] in {"login", "403", "404"} and (name, role) not in SEES_THE_OBJECT
-                missing = observe(client, method, resolve(world, name, arguments, missing=True))
+                missing = observe(client, method, url_for(world, name, arguments, missing=True))
                 if missing != (observed[name][role] if refused else "404"):
                     enumeration_leaks.append(f"{name} as {role}: {observed[name][role]} but {missing} when missing")
     if os.environ.get("MATRIX_PRINT"):

@@ -1,8 +1,11 @@
 """Administrators and panel chairs: judges, panels, assignment, results, shortlist,
 visits, final decisions, sign-off and publication."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -34,6 +37,14 @@ from ..models import Assignment, JudgeInvitation, Panel, Publication, ShortlistE
 from ..results import category_results
 
 manage_required = permission_required("judging.manage")
+
+
+def _posted_id(request, name) -> int:
+    """The id a page put in a hidden field; anything else means the form was altered."""
+    value = request.POST.get(name, "")
+    if not re.fullmatch(r"[0-9]{1,18}", value):
+        raise BadRequest(f"The form's {name} is not valid")
+    return int(value)
 
 
 def _panel_for(user, pk) -> Panel:
@@ -113,7 +124,7 @@ def panel_detail(request, pk):
                     messages.success(request, f"{member_form.judge.email} has joined the panel.")
                     return redirect("judging:panel", pk=pk)
             elif action in ("remove_member", "set_chair"):
-                judge = get_object_or_404(User, pk=request.POST.get("judge"))
+                judge = get_object_or_404(User, pk=_posted_id(request, "judge"))
                 if action == "remove_member":
                     domain.remove_panel_member(request.user, panel, judge)
                 else:
@@ -145,6 +156,8 @@ def panel_detail(request, pk):
                     )
                     messages.success(request, "The assignment has been changed.")
                     return redirect("judging:panel", pk=pk)
+            else:
+                raise BadRequest("Unknown action")
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("judging:panel", pk=pk)
@@ -255,7 +268,7 @@ def results(request, pk):
             if action == "reopen":
                 reopen_form = ReasonForm(request.POST, prefix="reopen")
                 assignment = get_object_or_404(
-                    Assignment, pk=request.POST.get("assignment"), nomination__category=panel.category
+                    Assignment, pk=_posted_id(request, "assignment"), nomination__category=panel.category
                 )
                 if reopen_form.is_valid():
                     domain.reopen_scores(request.user, assignment, reason=reopen_form.cleaned_data["reason"])
@@ -380,7 +393,7 @@ def final(request, pk):
                 domain.sign_off(request.user, panel)
                 messages.success(request, "The panel's decisions have been signed off.")
                 return redirect("judging:final", pk=pk)
-            nomination = get_object_or_404(Nomination, pk=request.POST.get("nomination"), category=panel.category)
+            nomination = get_object_or_404(Nomination, pk=_posted_id(request, "nomination"), category=panel.category)
             form = FinalResultForm(request.POST, prefix=f"n{nomination.pk}")
             forms_by_id[nomination.pk] = form
             if form.is_valid():
