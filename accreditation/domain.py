@@ -14,7 +14,7 @@ from accounts import audit
 from accounts.domain import DomainError
 from accounts.enums import MembershipRole, SiteRole
 from accounts.models import User
-from config.uploads import MB, UploadRefused, check_upload, storage_name
+from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 from courses.models import AccreditationStatus, Course, CourseState
 from notifications.mail import queue_rendered_email, render_email
 
@@ -158,7 +158,10 @@ def add_evidence(user, application, upload, *, criterion=None, condition=None) -
         uploaded_by=user,
     )
     upload.seek(0)
-    evidence.file.save(storage_name(f"accreditation/{application.pk}", file_type), upload, save=False)
+    try:
+        store_upload(evidence.file, storage_name(f"accreditation/{application.pk}", file_type), upload)
+    except UploadRefused as refusal:
+        raise DomainError(str(refusal)) from None
     try:
         evidence.save()
         audit.record(actor=user, action="application.evidence_added", obj=application, after={"file": original})

@@ -16,7 +16,7 @@ from accounts import audit
 from accounts.domain import DomainError
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
-from config.uploads import MB, UploadRefused, check_upload, storage_name
+from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 from courses.models import Completion, CompletionState, LeaderProfile
 
 from .compliance import deadline_for
@@ -83,10 +83,10 @@ def record_completion(
     if certificate is not None:
         try:
             file_type, original = check_upload(certificate, allowed=CERTIFICATE_KINDS, max_bytes=MAX_CERTIFICATE)
+            certificate.seek(0)
+            store_upload(completion.certificate, storage_name(f"certificates/{leader.pk}", file_type), certificate)
         except UploadRefused as refusal:
             raise DomainError(str(refusal)) from None
-        certificate.seek(0)
-        completion.certificate.save(storage_name(f"certificates/{leader.pk}", file_type), certificate, save=False)
         completion.certificate_name = original
         completion.certificate_mimetype = file_type.mimetype
     try:

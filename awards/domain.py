@@ -16,7 +16,7 @@ from accounts.domain import DomainError
 from accounts.enums import MembershipRole
 from accounts.models import User
 from config.formats import uk_datetime
-from config.uploads import MB, UploadRefused, check_upload, storage_name
+from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 from notifications.mail import queue_email
 
 from .enums import NOMINATION_TRANSITIONS, IneligibilityReason, NominationState
@@ -191,7 +191,10 @@ def add_evidence(user, nomination, upload, description="") -> EvidenceFile:
         uploaded_by=user,
     )
     upload.seek(0)
-    evidence.file.save(storage_name(f"evidence/{nomination.cycle_id}", file_type), upload, save=False)
+    try:
+        store_upload(evidence.file, storage_name(f"evidence/{nomination.cycle_id}", file_type), upload)
+    except UploadRefused as refusal:
+        raise DomainError(str(refusal)) from None
     try:
         evidence.save()
         audit.record(actor=user, action="evidence.added", obj=nomination, after={"file": original_name})

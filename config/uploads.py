@@ -5,6 +5,7 @@ is accepted only if its bytes are of an allowed type and its extension says
 the same thing, it is within the size limit, and its name has no folders.
 """
 
+import logging
 import unicodedata
 import uuid
 import zipfile
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 MB = 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,29 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_bytes: int) -> tuple[F
 def storage_name(prefix: str, file_type: FileType) -> str:
     """Stored names never come from the uploader: a random name under a prefix."""
     return f"{prefix}/{uuid.uuid4().hex}{file_type.extensions[0]}"
+
+
+STORAGE_UNAVAILABLE = (
+    "The file could not be saved just now because file storage is not responding. "
+    "Nothing else was lost: try uploading it again in a few minutes"
+)
+
+
+def _storage_errors() -> tuple[type[Exception], ...]:
+    errors: tuple[type[Exception], ...] = (OSError,)
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # the local default stores files on disk, without boto
+        return errors
+    return (*errors, BotoCoreError, ClientError)
+
+
+def store_upload(field_file, name: str, content) -> None:
+    """Saves an upload under `name`. A storage failure (disk full, S3 down) is
+    a refusal the person can act on, not an error page: the form they were
+    filling in stays as it was."""
+    try:
+        field_file.save(name, content, save=False)
+    except _storage_errors() as error:
+        logger.exception("Storing %s failed", name)
+        raise UploadRefused(STORAGE_UNAVAILABLE) from error

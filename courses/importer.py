@@ -282,6 +282,12 @@ def write(rows: list[CleanRow]) -> tuple[int, int]:
     return created, updated
 
 
+SAVE_FAILED = (
+    "Nothing was imported: the courses could not be saved because of a problem with the service. "
+    "Upload the file again; if this happens again, contact the service team"
+)
+
+
 def run(job_id: int) -> ImportJob:
     """Validates the whole file, then writes it all or nothing; records progress."""
     job = ImportJob.objects.get(pk=job_id)
@@ -323,11 +329,13 @@ def run(job_id: int) -> ImportJob:
                 obj=job,
                 after={"created": created, "updated": updated, "rows": len(rows)},
             )
-    except Exception as error:
+    except Exception:
+        # The cause goes to the worker's log (the task fails); the page says
+        # what it means for the person who uploaded the file.
         update(
             state=ImportJob.State.FAILED,
             finished_at=timezone.now(),
-            errors=[{"row": 0, "column": "", "message": f"Nothing was imported: {error}"}],
+            errors=[{"row": 0, "column": "", "message": SAVE_FAILED}],
         )
         raise
     update(

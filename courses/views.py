@@ -16,6 +16,7 @@ from accounts.models import Organisation
 from accounts.views import permission_required
 from config.caching import cache_public_page
 from config.exports import table_response
+from config.uploads import UploadRefused, store_upload
 
 from . import domain, importer, search
 from .forms import CourseForm, FrameworkItemForm, ImportForm
@@ -153,16 +154,20 @@ def import_courses(request):
         if not upload.name.lower().endswith(".csv"):
             form.add_error("file", "The selected file must be a CSV file")
         else:
-            with transaction.atomic():
-                job = ImportJob(original_name=upload.name[:200], uploaded_by=request.user)
-                job.file.save(
+            job = ImportJob(original_name=upload.name[:200], uploaded_by=request.user)
+            try:
+                store_upload(
+                    job.file,
                     f"imports/{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}.csv",
                     ContentFile(upload.read()),
-                    save=False,
                 )
-                job.save()
-                transaction.on_commit(lambda: run_import.delay(job.pk))
-            return redirect("courses:import_job", pk=job.pk)
+            except UploadRefused as refusal:
+                form.add_error("file", str(refusal))
+            else:
+                with transaction.atomic():
+                    job.save()
+                    transaction.on_commit(lambda: run_import.delay(job.pk))
+                return redirect("courses:import_job", pk=job.pk)
     return render(request, "courses/import.html", {"form": form})
 
 
