@@ -30,3 +30,79 @@ def press_until_focused(page, selector, key="Tab", limit=80):
         if target.evaluate("el => el === document.activeElement"):
             return
     raise AssertionError(f"{selector} was not reached by keyboard")
+
+
+# Keyboard only: each helper moves focus with Tab (never a click) and then
+# acts with the keys a keyboard user would press.
+
+
+def tab_to(page, locator, limit=200):
+    """Presses Tab until `locator` has focus; fails if the keyboard cannot reach it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{locator} was not reached by keyboard")
+
+
+def press(page, locator, navigates=True):
+    """Follows a link or presses a button: Tab to it, then Enter (and wait for
+    the next page, since every button here submits a form to the server)."""
+    tab_to(page, locator)
+    if not navigates:
+        page.keyboard.press("Enter")
+        return
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def type_into(page, locator, text):
+    """Tab to a field, clear it and type."""
+    tab_to(page, locator)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    if text:
+        page.keyboard.insert_text(text)
+
+
+def choose(page, locator):
+    """Ticks a checkbox with Space, or selects a radio the way a keyboard does:
+    Tab into its group, then arrow keys (which select as they move)."""
+    if locator.get_attribute("type") == "radio":
+        name = locator.get_attribute("name")
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            if page.evaluate("name => document.activeElement.name === name", name):
+                break
+        for _ in range(20):
+            if locator.evaluate("el => el === document.activeElement"):
+                break
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Space")
+    else:
+        tab_to(page, locator)
+        if not locator.is_checked():
+            page.keyboard.press("Space")
+    assert locator.is_checked(), f"{locator} was not selected by keyboard"
+
+
+def upload(page, locator, path):
+    """Opens the file chooser from the keyboard (Tab, then Space) and picks `path`."""
+    tab_to(page, locator)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(path)
+
+
+def select(page, locator, label):
+    """Chooses an option of a closed select by typing its name, as a keyboard user can."""
+    tab_to(page, locator)
+    page.keyboard.type(label)
+    chosen = locator.evaluate("el => el.options[el.selectedIndex].text")
+    assert chosen.strip() == label, f"{locator}: selected {chosen!r}, not {label!r}"
+
+
+def type_date(page, locator, day):
+    """A date field takes day, month and year typed in turn (en-GB order)."""
+    tab_to(page, locator)
+    page.keyboard.type(day.strftime("%d%m%Y"))

@@ -7,7 +7,7 @@ import pytest
 
 from accreditation.models import Criterion
 
-from .browser import assert_accessible
+from .browser import assert_accessible, choose, press, select, type_into
 from .factories import PASSWORD, make_course, make_course_provider, make_user
 from .test_browser_judging import sign_in_with_mfa
 
@@ -26,13 +26,13 @@ def test_public_filters_the_register(live_server, page):
     )
     page.goto(live_server.url + "/courses/")
     assert_accessible(page, "courses-01-register")
-    page.get_by_label("Online (1)").check()
-    page.get_by_role("button", name="Apply filters").click()
+    choose(page, page.get_by_label("Online (1)"))
+    press(page, page.get_by_role("button", name="Apply filters"))
     assert_accessible(page, "courses-02-filtered")
     assert "mode=online" in page.url
     results = page.locator("main h3").all_inner_texts()
     assert results == ["Leading dementia care services"]
-    page.get_by_role("link", name="Leading dementia care services").click()
+    press(page, page.get_by_role("link", name="Leading dementia care services"))
     assert_accessible(page, "courses-03-course")
 
 
@@ -42,35 +42,35 @@ def test_provider_applies_and_assessor_decides(live_server, page):
     make_user(email="assessor@academy.example", roles=["academy_staff"], full_name="Gareth Evans")
 
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("helen@llp.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    type_into(page, page.get_by_label("Email"), "helen@llp.example")
+    type_into(page, page.get_by_label("Password"), PASSWORD)
+    press(page, page.get_by_role("button", name="Sign In"))
     page.wait_for_url(re.compile(r"/account/$"))
-    page.get_by_role("link", name="Accreditation").click()
+    press(page, page.get_by_role("link", name="Accreditation"))
     assert_accessible(page, "accreditation-01-provider")
-    page.get_by_role("button", name=re.compile("Apply for Leading person-centred care")).click()
+    press(page, page.get_by_role("button", name=re.compile("Apply for Leading person-centred care")))
     page.wait_for_url(re.compile(r"/accreditation/applications/\d+/$"))
     assert_accessible(page, "accreditation-02-application")
     for number, criterion in enumerate(Criterion.objects.filter(active=True), start=1):
-        page.get_by_label(f"{number}. {criterion.title}").fill(f"We meet {criterion.title.lower()}.")
-    page.get_by_role("button", name="Save answers").click()
-    page.get_by_role("button", name="Submit application").click()
+        type_into(page, page.get_by_label(f"{number}. {criterion.title}"), f"We meet {criterion.title.lower()}.")
+    press(page, page.get_by_role("button", name="Save answers"))
+    press(page, page.get_by_role("button", name="Submit application"))
     assert "submitted to the Skills Academy" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "accreditation-03-submitted")
 
     page.context.clear_cookies()
     sign_in_with_mfa(page, live_server, "assessor@academy.example", "accreditation-04")
-    page.get_by_role("link", name="Accreditation", exact=True).click()
+    press(page, page.get_by_role("link", name="Accreditation", exact=True))
     assert_accessible(page, "accreditation-05-staff-list")
-    page.get_by_role("link", name="Leading person-centred care").click()
-    page.get_by_label("Assessor").select_option(label="Gareth Evans")
-    page.get_by_role("button", name="Assign assessor").click()
+    press(page, page.get_by_role("link", name="Leading person-centred care"))
+    select(page, page.get_by_label("Assessor"), "Gareth Evans")
+    press(page, page.get_by_role("button", name="Assign assessor"))
     assert_accessible(page, "accreditation-06-assess")
     for criterion in Criterion.objects.filter(active=True):
-        page.locator(f"input[name=outcome_{criterion.pk}][value=met]").check()
-    page.get_by_role("button", name="Save assessment").click()
-    page.get_by_label("Accredited", exact=True).check()
-    page.get_by_role("button", name="Record decision and send letter").click()
+        choose(page, page.locator(f"input[name=outcome_{criterion.pk}][value=met]"))
+    press(page, page.get_by_role("button", name="Save assessment"))
+    choose(page, page.get_by_label("Accredited", exact=True))
+    press(page, page.get_by_role("button", name="Record decision and send letter"))
     assert "decision has been recorded" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "accreditation-07-decided")
     course.refresh_from_db()

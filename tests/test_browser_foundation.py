@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from .browser import assert_accessible
+from .browser import assert_accessible, choose, press, select, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,13 +15,13 @@ PASSWORD = "a-good-long-passphrase"
 def test_sign_up_verify_and_create_organisation(live_server, page):
     page.goto(live_server.url + "/")
     assert_accessible(page, "foundation-01-home")
-    page.get_by_role("button", name="Create an account").click()
+    press(page, page.get_by_role("button", name="Create an account"))
 
     assert_accessible(page, "foundation-02-signup")
-    page.get_by_label("Email").fill("new.provider@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    type_into(page, page.get_by_label("Email"), "new.provider@example.org")
+    type_into(page, page.get_by_label("Password", exact=True), PASSWORD)
+    type_into(page, page.get_by_label("Password (again)"), PASSWORD)
+    press(page, page.get_by_role("button", name="Sign Up"))
 
     page.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
     assert_accessible(page, "foundation-03-verification-sent")
@@ -30,7 +30,7 @@ def test_sign_up_verify_and_create_organisation(live_server, page):
     page.goto(live_server.url + link.split("/accounts/", 1)[1].join(["/accounts/", ""]))
 
     assert_accessible(page, "foundation-04-confirm")
-    page.get_by_role("button", name="Confirm").click()
+    press(page, page.get_by_role("button", name="Confirm"))
 
     page.wait_for_url(re.compile(r"/account/$"))
     assert_accessible(page, "foundation-05-dashboard")
@@ -45,18 +45,18 @@ def test_sign_up_verify_and_create_organisation(live_server, page):
         "Sign out",
     ]
 
-    page.get_by_role("link", name="Create an organisation").click()
-    page.get_by_role("button", name="Create organisation").click()
+    press(page, page.get_by_role("link", name="Create an organisation"))
+    press(page, page.get_by_role("button", name="Create organisation"))
     assert_accessible(page, "foundation-06-organisation-errors")
     assert page.title().startswith("Error:")
     summary = page.locator(".govuk-error-summary")
     assert "Enter organisation name" in summary.inner_text()
 
-    page.get_by_label("Organisation name").fill("Sunrise Home Care")
-    page.get_by_label("Voluntary").check()
-    page.get_by_label("Care provider").check()
-    page.get_by_label("Region").select_option(label="North West")
-    page.get_by_role("button", name="Create organisation").click()
+    type_into(page, page.get_by_label("Organisation name"), "Sunrise Home Care")
+    choose(page, page.get_by_label("Voluntary"))
+    choose(page, page.get_by_label("Care provider"))
+    select(page, page.get_by_label("Region"), "North West")
+    press(page, page.get_by_role("button", name="Create organisation"))
 
     page.wait_for_url(re.compile(r"/account/organisations/\d+/$"))
     assert_accessible(page, "foundation-07-organisation")

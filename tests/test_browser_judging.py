@@ -9,7 +9,7 @@ import pytest
 from awards.models import Nomination
 from judging.models import Assignment
 
-from .browser import assert_accessible, press_until_focused
+from .browser import assert_accessible, choose, press, press_until_focused, type_into
 from .factories import PASSWORD, TOTP_SECRET, make_category, make_cycle, make_eligible, make_judge, make_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,12 +17,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def sign_in_with_mfa(page, live_server, email, name):
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    type_into(page, page.get_by_label("Email"), email)
+    type_into(page, page.get_by_label("Password"), PASSWORD)
+    press(page, page.get_by_role("button", name="Sign In"))
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     assert_accessible(page, f"{name}-two-factor")
-    page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
+    type_into(page, page.get_by_label("Code"), pyotp.TOTP(TOTP_SECRET).now())
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/account/$"))
 
@@ -38,10 +38,10 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     assignment = Assignment.objects.create(nomination=nomination, judge=judge)
 
     sign_in_with_mfa(page, live_server, "judge@panel.example", "judging-01")
-    page.get_by_role("link", name="Judging", exact=True).click()
+    press(page, page.get_by_role("link", name="Judging", exact=True))
     assert_accessible(page, "judging-02-home")
     assert "0 of 1 submitted" in page.locator("main").inner_text()
-    page.get_by_role("link", name=nomination.reference).click()
+    press(page, page.get_by_role("link", name=nomination.reference))
     assert_accessible(page, "judging-03-score")
 
     criteria = list(category.criteria.filter(stage="written"))
@@ -67,12 +67,12 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     sign_in_with_mfa(page, live_server, "chair@panel.example", "judging-05-chair")
     page.goto(live_server.url + f"/judging/panels/{category.panel.pk}/final/")
     assert_accessible(page, "judging-06-final")
-    page.get_by_label("Winner").check()
-    page.get_by_label("Citation (published with the award)").fill("Residents run this home.")
-    page.get_by_label("The panel's rationale (not published)").fill("Clear winner on every criterion.")
-    page.get_by_role("button", name=re.compile("Save decision")).click()
+    choose(page, page.get_by_label("Winner"))
+    type_into(page, page.get_by_label("Citation (published with the award)"), "Residents run this home.")
+    type_into(page, page.get_by_label("The panel's rationale (not published)"), "Clear winner on every criterion.")
+    press(page, page.get_by_role("button", name=re.compile("Save decision")))
     assert_accessible(page, "judging-07-decided")
-    page.get_by_role("button", name="Sign off the panel's decisions").click()
+    press(page, page.get_by_role("button", name="Sign off the panel's decisions"))
     assert "signed off" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "judging-08-signed-off")
     category.panel.refresh_from_db()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.enums import OrganisationKind
 from accreditation import leaders
 
-from .browser import assert_accessible
+from .browser import assert_accessible, press, select, type_date, type_into, upload
 from .factories import MINIMAL_PDF, PASSWORD, OrganisationFactory, make_course, make_course_provider, make_user
 from .test_browser_judging import sign_in_with_mfa
 from .test_leaders import accredit_course
@@ -33,21 +33,21 @@ def test_leader_completion_is_verified_and_status_turns_complete(live_server, pa
     )
 
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("director@northshire.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    type_into(page, page.get_by_label("Email"), "director@northshire.example")
+    type_into(page, page.get_by_label("Password"), PASSWORD)
+    press(page, page.get_by_role("button", name="Sign In"))
     page.wait_for_url(re.compile(r"/account/$"))
-    page.get_by_role("link", name="Your portfolio").click()
+    press(page, page.get_by_role("link", name="Your portfolio"))
     assert_accessible(page, "leaders-01-portfolio")
     assert "Due within 12 months" in page.locator("main").inner_text()
-    page.get_by_role("button", name="Record a completed course").click()
+    press(page, page.get_by_role("button", name="Record a completed course"))
     assert_accessible(page, "leaders-02-completion-form")
-    page.get_by_label("Course from the register").select_option(label="Directors' leadership programme")
-    page.get_by_label("Date you completed the course").fill((today - timedelta(days=20)).isoformat())
+    select(page, page.get_by_label("Course from the register"), "Directors' leadership programme")
+    type_date(page, page.get_by_label("Date you completed the course"), today - timedelta(days=20))
     certificate = tmp_path / "certificate.pdf"
     certificate.write_bytes(MINIMAL_PDF)
-    page.get_by_label("Certificate (optional)").set_input_files(str(certificate))
-    page.get_by_role("button", name="Record completion").click()
+    upload(page, page.get_by_label("Certificate (optional)"), str(certificate))
+    press(page, page.get_by_role("button", name="Record completion"))
     page.wait_for_url(re.compile(r"/leaders/$"))
     assert "Complete (awaiting verification)" in page.locator("main").inner_text()
     assert_accessible(page, "leaders-03-awaiting")
@@ -56,16 +56,16 @@ def test_leader_completion_is_verified_and_status_turns_complete(live_server, pa
     sign_in_with_mfa(page, live_server, "academy@academy.example", "leaders-04")
     page.goto(live_server.url + "/leaders/verification/")
     assert_accessible(page, "leaders-05-verification")
-    page.get_by_role("button", name=re.compile("Verify Directors' leadership programme")).click()
+    press(page, page.get_by_role("button", name=re.compile("Verify Directors' leadership programme")))
     assert "is verified" in page.locator(".govuk-notification-banner").inner_text()
     page.goto(live_server.url + "/leaders/dass/")
     assert_accessible(page, "leaders-06-dashboard")
 
     page.context.clear_cookies()
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("director@northshire.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    type_into(page, page.get_by_label("Email"), "director@northshire.example")
+    type_into(page, page.get_by_label("Password"), PASSWORD)
+    press(page, page.get_by_role("button", name="Sign In"))
     page.goto(live_server.url + "/leaders/")
     assert "Complete (verified)" in page.locator("main").inner_text()
     assert_accessible(page, "leaders-07-complete")

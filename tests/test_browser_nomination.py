@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .browser import assert_accessible
+from .browser import assert_accessible, choose, press, type_into, upload
 from .factories import MINIMAL_PDF, PASSWORD, make_category, make_cycle, make_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,9 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sign_in(page, live_server, email):
     page.goto(live_server.url + "/accounts/login/")
     assert_accessible(page, "nomination-00-sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    type_into(page, page.get_by_label("Email"), email)
+    type_into(page, page.get_by_label("Password"), PASSWORD)
+    press(page, page.get_by_role("button", name="Sign In"))
     page.wait_for_url(re.compile(r"/account/$"))
 
 
@@ -25,61 +25,61 @@ def test_provider_drafts_uploads_checks_and_submits(live_server, page, tmp_path)
     user, organisation = make_provider("Riverside Care", email="jo@riverside.example")
 
     sign_in(page, live_server, "jo@riverside.example")
-    page.get_by_role("link", name="Nominations").click()
+    press(page, page.get_by_role("link", name="Nominations"))
     assert_accessible(page, "nomination-01-dashboard")
-    page.get_by_role("button", name="Start a nomination").click()
+    press(page, page.get_by_role("button", name="Start a nomination"))
     assert_accessible(page, "nomination-02-start")
-    page.get_by_label(re.compile("Care Home Service of the Year")).check()
-    page.get_by_role("button", name="Start nomination").click()
+    choose(page, page.get_by_label(re.compile("Care Home Service of the Year")))
+    press(page, page.get_by_role("button", name="Start nomination"))
 
     page.wait_for_url(re.compile(r"/awards/nominations/\d+/$"))
     assert_accessible(page, "nomination-03-task-list")
 
-    page.get_by_role("link", name="Nominated service").click()
+    press(page, page.get_by_role("link", name="Nominated service"))
     assert_accessible(page, "nomination-04-service")
-    page.get_by_label("Name of the service").fill("Rose House")
-    page.get_by_label("Address of the service").fill("1 High Street\nPreston")
-    page.get_by_role("button", name="Save and return to the task list").click()
+    type_into(page, page.get_by_label("Name of the service"), "Rose House")
+    type_into(page, page.get_by_label("Address of the service"), "1 High Street\nPreston")
+    press(page, page.get_by_role("button", name="Save and return to the task list"))
 
-    page.get_by_role("link", name="Answers to the category's questions").click()
+    press(page, page.get_by_role("link", name="Answers to the category's questions"))
     answer = page.get_by_label("1. Why is it outstanding?")
-    answer.fill(" ".join(["word"] * 25))
+    type_into(page, answer, " ".join(["word"] * 25))
     # The live word count tells the person before the server does.
     page.wait_for_function("document.querySelector('.govuk-character-count__status').innerText.includes('too many')")
     assert "5 words too many" in page.locator(".govuk-character-count__status").inner_text()
-    page.get_by_role("button", name="Save and return to the task list").click()
+    press(page, page.get_by_role("button", name="Save and return to the task list"))
     assert_accessible(page, "nomination-05-answers-error")
     assert "must be 20 words or fewer – you have 25 words" in page.locator(".govuk-error-summary").inner_text()
-    page.get_by_label("1. Why is it outstanding?").fill("Residents plan the menu and interview new staff.")
-    page.get_by_role("button", name="Save and return to the task list").click()
+    type_into(page, page.get_by_label("1. Why is it outstanding?"), "Residents plan the menu and interview new staff.")
+    press(page, page.get_by_role("button", name="Save and return to the task list"))
 
-    page.get_by_role("link", name="Statement from a person who uses the service").click()
+    press(page, page.get_by_role("link", name="Statement from a person who uses the service"))
     assert_accessible(page, "nomination-06-statement")
-    page.get_by_label("Statement from a person who uses the service").fill("I feel at home here.")
-    page.get_by_label("Who gave the statement").fill("A resident")
-    page.get_by_label("The person agreed to their statement being used in this nomination").check()
-    page.get_by_role("button", name="Save and return to the task list").click()
+    type_into(page, page.get_by_label("Statement from a person who uses the service"), "I feel at home here.")
+    type_into(page, page.get_by_label("Who gave the statement"), "A resident")
+    choose(page, page.get_by_label("The person agreed to their statement being used in this nomination"))
+    press(page, page.get_by_role("button", name="Save and return to the task list"))
 
-    page.get_by_role("link", name="Consent to publish").click()
+    press(page, page.get_by_role("link", name="Consent to publish"))
     assert_accessible(page, "nomination-07-consent")
-    page.get_by_label("Yes").check()
-    page.get_by_role("button", name="Save and return to the task list").click()
+    choose(page, page.get_by_label("Yes"))
+    press(page, page.get_by_role("button", name="Save and return to the task list"))
 
-    page.get_by_role("link", name="Evidence").click()
+    press(page, page.get_by_role("link", name="Evidence"))
     assert_accessible(page, "nomination-08-evidence")
     evidence = tmp_path / "inspection-report.pdf"
     evidence.write_bytes(MINIMAL_PDF)
-    page.get_by_label("Upload a file").set_input_files(str(evidence))
-    page.get_by_role("button", name="Upload file").click()
+    upload(page, page.get_by_label("Upload a file"), str(evidence))
+    press(page, page.get_by_role("button", name="Upload file"))
     assert "inspection-report.pdf has been uploaded" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "nomination-09-evidence-uploaded")
-    page.get_by_role("link", name="Return to the task list").click()
+    press(page, page.get_by_role("link", name="Return to the task list"))
 
     assert page.locator(".govuk-task-list__status").all_inner_texts() == ["Completed"] * 5
-    page.get_by_role("button", name="Check your answers and submit").click()
+    press(page, page.get_by_role("button", name="Check your answers and submit"))
     assert_accessible(page, "nomination-10-check-answers")
     assert "Rose House" in page.locator("main").inner_text()
-    page.get_by_role("button", name="Submit nomination").click()
+    press(page, page.get_by_role("button", name="Submit nomination"))
 
     page.wait_for_url(re.compile(r"/submitted/$"))
     assert_accessible(page, "nomination-11-submitted")

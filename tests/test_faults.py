@@ -150,9 +150,7 @@ def test_storage_error_during_import_upload_keeps_the_form(client, academy_staff
 @pytest.fixture
 def redis_down(settings):
     """The cache pointed at a port where nothing listens."""
-    settings.CACHES = {
-        "default": {"BACKEND": "config.cache.ForgivingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "config.cache.ForgivingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     # Django's test signals replace the cache connections when CACHES changes.
 
 
