@@ -11,6 +11,8 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any("\x00" in key + value for key, value in request.GET.items()):
+        # lists(), not items(): items() shows only the last value of a repeated name.
+        values = (text for key, values in request.GET.lists() for text in (key, *values))
+        if "\x00" in request.path or any("\x00" in text for text in values):
             raise BadRequest("The web address contains a character that is not allowed.")
         return self.get_response(request)

@@ -174,4 +174,6 @@ def test_nul_in_the_address_is_a_bad_request_not_a_crash(client):
     response = client.get(reverse("courses:register"), {"q": "care\x00"})
     assert response.status_code == 400
     assert "problem with the web address" in response.content.decode()
+    # A repeated name hides all but its last value from request.GET.get().
+    assert client.get(reverse("courses:register") + "?level=care%00&level=leaders").status_code == 400
     assert client.get(reverse("courses:register"), {"q": "care"}).status_code == 200
