@@ -206,7 +206,13 @@ def assess(request, pk):
     assessment_form = AssessmentForm(request.POST if action == "assess" else None, criteria=criteria, existing=existing)
     return_form = ReturnForm(request.POST if action == "return" else None)
     decision_form = DecisionForm(request.POST if action == "decide" else None)
-    if request.method == "POST" and action not in {"assign", "assess", "return", "decide"}:
+    form_for_action = {
+        "assign": assign_form,
+        "assess": assessment_form,
+        "return": return_form,
+        "decide": decision_form,
+    }
+    if request.method == "POST" and action not in form_for_action:
         raise BadRequest("Unknown action")
     if request.method == "POST":
         try:
@@ -234,14 +240,7 @@ def assess(request, pk):
                 messages.success(request, "The decision has been recorded and the letter sent.")
                 return redirect("accreditation:assess", pk=pk)
         except DomainError as error:
-            form = {
-                "assign": assign_form,
-                "assess": assessment_form,
-                "return": return_form,
-                "decide": decision_form,
-            }.get(action)
-            if form is not None:
-                form.add_error(None, str(error))
+            form_for_action[action].add_error(None, str(error))
     rounds = application.rounds.prefetch_related(
         Prefetch("assessments", queryset=domain.Assessment.objects.select_related("criterion"))
     )

@@ -113,12 +113,14 @@ STORAGE_UNAVAILABLE = (
 
 
 def _storage_errors() -> tuple[type[Exception], ...]:
-    errors: tuple[type[Exception], ...] = (OSError,)
     try:
         from botocore.exceptions import BotoCoreError, ClientError
     except ImportError:  # the local default stores files on disk, without boto
-        return errors
-    return (*errors, BotoCoreError, ClientError)
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+STORAGE_ERRORS = _storage_errors()
 
 
 def store_upload(field_file, name: str, content) -> None:
@@ -127,6 +129,6 @@ def store_upload(field_file, name: str, content) -> None:
     filling in stays as it was."""
     try:
         field_file.save(name, content, save=False)
-    except _storage_errors() as error:
+    except STORAGE_ERRORS as error:
         logger.exception("Storing %s failed", name)
         raise UploadRefused(STORAGE_UNAVAILABLE) from error

@@ -22,16 +22,6 @@ def assert_accessible(page, name=None):
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def press_until_focused(page, selector, key="Tab", limit=80):
-    """Moves keyboard focus with Tab until the element matching `selector` has it."""
-    target = page.locator(selector).first
-    for _ in range(limit):
-        page.keyboard.press(key)
-        if target.evaluate("el => el === document.activeElement"):
-            return
-    raise AssertionError(f"{selector} was not reached by keyboard")
-
-
 # Keyboard only: each helper moves focus with Tab (never a click) and then
 # acts with the keys a keyboard user would press.
 

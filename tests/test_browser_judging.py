@@ -9,7 +9,7 @@ import pytest
 from awards.models import Nomination
 from judging.models import Assignment
 
-from .browser import assert_accessible, choose, press, press_until_focused, type_into
+from .browser import assert_accessible, choose, press, tab_to, type_into
 from .factories import PASSWORD, TOTP_SECRET, make_category, make_cycle, make_eligible, make_judge, make_panel
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,13 +46,13 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
 
     criteria = list(category.criteria.filter(stage="written"))
     # Keyboard only: Tab to each score, type it, then submit with Enter.
-    press_until_focused(page, f"#id_score_{criteria[0].pk}")
+    tab_to(page, page.locator(f"#id_score_{criteria[0].pk}"))
     page.keyboard.type("8")
     page.keyboard.press("Tab")
     page.keyboard.type("Residents lead the home's committee.")
-    press_until_focused(page, f"#id_score_{criteria[1].pk}")
+    tab_to(page, page.locator(f"#id_score_{criteria[1].pk}"))
     page.keyboard.type("7")
-    press_until_focused(page, "button[name=submit]")
+    tab_to(page, page.locator("button[name=submit]"))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/judging/$"))
     assert_accessible(page, "judging-04-submitted")
