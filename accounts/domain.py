@@ -162,7 +162,7 @@ def record_role_grant(granted_by, user: User, role: str) -> RoleGrant:
         raise DomainError(f"{user.email} already has the role {SiteRole(role).label}")
     grant = RoleGrant.objects.create(user=user, role=role, granted_by=granted_by, granted_at=timezone.now())
     audit.record(actor=granted_by, action="role.granted", obj=grant, after={"user": user.email, "role": role})
-    user.__dict__.pop("site_roles", None)
+    user.__dict__.pop("access", None)
     return grant
 
 

@@ -1,4 +1,3 @@
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
 
@@ -25,7 +24,7 @@ class RequireMfaMiddleware:
             and request.path not in MFA_EXEMPT_PATHS
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
             and user.needs_mfa
-            and not is_mfa_enabled(user, ["totp"])
+            and not user.has_totp
         ):
             messages.info(request, "Set up two-factor authentication to use this part of the service.")
             return redirect("mfa_activate_totp")

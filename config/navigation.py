@@ -5,6 +5,8 @@ It lives in config because it links every app's areas; apps never import it.
 
 from django.urls import reverse
 
+from accounts.enums import OrganisationKind
+
 
 def navigation_for(request):
     user = getattr(request, "user", None)
@@ -12,10 +14,9 @@ def navigation_for(request):
     if user is not None and user.is_authenticated:
         items.append(("Your account", reverse("accounts:dashboard")))
         items.append(("Organisations", reverse("accounts:organisation_list")))
-        # One query for what kinds of organisation the person belongs to.
-        kinds = list(user.memberships.values_list("organisation__is_care_provider", "organisation__is_course_provider"))
-        in_care_provider = any(care for care, _ in kinds)
-        in_course_provider = any(course for _, course in kinds)
+        # Loaded with the user (accounts.models.UserManager.get_for_request).
+        in_care_provider = OrganisationKind.CARE_PROVIDER in user.organisation_kinds
+        in_course_provider = OrganisationKind.COURSE_PROVIDER in user.organisation_kinds
         items.append(("Your portfolio", reverse("leaders:portfolio")))
         if in_care_provider:
             items.append(("Nominations", reverse("awards:dashboard")))

@@ -44,8 +44,7 @@ def make_user(*, roles=(), mfa=None, organisation=None, org_role=MembershipRole.
         RoleGrant.objects.create(user=user, role=role, granted_at=timezone.now())
     if organisation is not None:
         Membership.objects.create(user=user, organisation=organisation, role=org_role)
-    if "site_roles" in user.__dict__:
-        del user.site_roles
+    user.__dict__.pop("access", None)
     if mfa is None:
         mfa = user.needs_mfa
     if mfa:

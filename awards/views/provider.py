@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.domain import DomainError
+from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from config.downloads import private_file_response
 
@@ -39,16 +40,18 @@ def dashboard(request):
         nominations_for_provider(request.user)
         .select_related("cycle__programme", "category", "organisation")
         .order_by("-cycle__year", "category__order", "-created_at")
-        .distinct()
     )
     by_cycle = {}
     for nomination in nominations:
         by_cycle.setdefault(nomination.cycle, []).append(nomination)
-    has_provider_org = Organisation.objects.filter(memberships__user=request.user, is_care_provider=True).exists()
     return render(
         request,
         "awards/provider/dashboard.html",
-        {"by_cycle": by_cycle, "open_categories": open_categories(), "has_provider_org": has_provider_org},
+        {
+            "by_cycle": by_cycle,
+            "open_category_count": open_categories().count(),
+            "has_provider_org": OrganisationKind.CARE_PROVIDER in request.user.organisation_kinds,
+        },
     )
 
 
