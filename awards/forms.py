@@ -251,7 +251,11 @@ class ExtensionForm(forms.Form):
 
 
 class NominationFilterForm(forms.Form):
-    cycle = forms.ModelChoiceField(label="Cycle", queryset=Cycle.objects.select_related("programme"), required=False)
+    cycle = forms.ModelChoiceField(
+        label="Cycle",
+        queryset=Cycle.objects.select_related("programme").only("year", "programme__name"),
+        required=False,
+    )
     category = forms.ModelChoiceField(label="Category", queryset=Category.objects.none(), required=False)
     sector = forms.ChoiceField(label="Sector", choices=[("", "All sectors")] + Sector.choices, required=False)
     region = forms.ChoiceField(label="Region", choices=[("", "All regions")] + Region.choices, required=False)
@@ -263,7 +267,7 @@ class NominationFilterForm(forms.Form):
         self.fields["cycle"].empty_label = "All cycles"
         self.fields["category"].empty_label = "All categories"
         cycle_id = self.data.get("cycle") if self.data else None
-        categories = Category.objects.select_related("cycle")
+        categories = Category.objects.select_related("cycle").only("name", "cycle__year")
         if cycle_id and str(cycle_id).isdigit():
             categories = categories.filter(cycle_id=cycle_id)
         self.fields["category"].queryset = categories

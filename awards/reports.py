@@ -28,6 +28,19 @@ EXPORT_COLUMNS = [
 ]
 
 
+# What the staff list shows of each nomination.
+LIST_FIELDS = [
+    "reference",
+    "service_name",
+    "state",
+    "cycle__year",
+    "category__name",
+    "organisation__name",
+    "organisation__sector",
+    "organisation__region",
+]
+
+
 def _local(instant):
     return timezone.localtime(instant).strftime("%Y-%m-%d %H:%M") if instant else ""
 

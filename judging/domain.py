@@ -132,6 +132,7 @@ def declare_conflict(judge, organisation, *, kind, note="", nomination=None) -> 
         assignment.state = AssignmentState.REMOVED
         assignment.removed_reason = "Conflict of interest declared"
         assignment.save()
+        _scores_changed(assignment.nomination.category_id)
         audit.record(
             actor=judge,
             action="assignment.removed",
@@ -303,6 +304,7 @@ def override_assignment(admin, nomination, judge, *, add: bool, reason: str) -> 
         ).update(state=AssignmentState.REMOVED, removed_reason=reason.strip(), is_override=True)
         if not updated:
             raise DomainError(f"{judge.email} is not assigned to this nomination")
+        _scores_changed(nomination.category_id)
     audit.record(
         actor=admin,
         action="assignment.override",
@@ -340,6 +342,7 @@ def save_scores(judge, assignment, scores: dict[int, tuple[int | None, str]], *,
             raise DomainError(f"Score every criterion before submitting: {', '.join(missing)}")
         assignment.submitted_at = now or timezone.now()
         assignment.save()
+        _scores_changed(assignment.nomination.category_id)
         audit.record(
             actor=judge,
             action="score.submitted",
@@ -347,6 +350,12 @@ def save_scores(judge, assignment, scores: dict[int, tuple[int | None, str]], *,
             after={"judge": judge.email, "stage": assignment.stage, "scores": {str(k): v for k, v in saved.items()}},
         )
     return assignment
+
+
+def _scores_changed(category_id) -> None:
+    """A scorecard of the category was submitted, reopened or taken off a
+    judge: the cached ranking (results.cached_category_results) must not be used."""
+    Panel.objects.filter(category_id=category_id).update(scores_changed_at=timezone.now())
 
 
 def is_chair_for(user, category) -> bool:
@@ -365,6 +374,7 @@ def reopen_scores(chair, assignment, *, reason: str) -> Assignment:
     before = assignment.submitted_at
     assignment.submitted_at = None
     assignment.save()
+    _scores_changed(assignment.nomination.category_id)
     audit.record(
         actor=chair,
         action="score.reopened",

@@ -135,7 +135,9 @@ class ShortlistForm(forms.Form):
 
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nominations"].choices = [(str(r.nomination_id), f"{r.rank}. {r.reference}") for r in rows]
+        self.fields["nominations"].choices = [
+            (str(r.nomination_id), f"{r.rank}. {r.reference} (normalised {r.normalised:.1f})") for r in rows
+        ]
 
     def clean(self):
         data = super().clean()

@@ -102,6 +102,9 @@ class Panel(models.Model):
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When a scorecard of this category was last submitted, reopened or taken
+    # off a judge (judging.domain sets it): the cached ranking is keyed on it.
+    scores_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return f"Panel for {self.category}"

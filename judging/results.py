@@ -13,11 +13,13 @@ recorded casting decisions; nominations still tied are listed by reference
 and flagged as needing a casting decision.
 """
 
+import hashlib
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from itertools import groupby
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 
 from .enums import AssignmentState
 
@@ -33,6 +35,7 @@ class Row:
     normalised: float = 0.0
     spread: float = 0.0
     disagreement: bool = False
+    tied: bool = False
     needs_casting_vote: bool = False
     rank: int = 0
 
@@ -130,6 +133,7 @@ def rank(rows: list[Row], casting=()) -> list[Row]:
             needed = len(group) * (len(group) - 1) // 2
             group.sort(key=lambda r: (-wins[r.nomination_id], r.reference, r.nomination_id))
             for row in group:
+                row.tied = True
                 row.needs_casting_vote = len(decided) < needed
         result.extend(group)
     for index, row in enumerate(result, start=1):
@@ -138,18 +142,68 @@ def rank(rows: list[Row], casting=()) -> list[Row]:
 
 
 def category_results(category, stage, threshold):
-    """Loads one category's submitted scores in two queries and computes its ranking."""
+    """One category's ranking from the database: what decisions are made on."""
+    criteria, nominations, casting = _inputs(category, stage)
+    return compute(nominations, criteria, _scores(category, stage), threshold=threshold, casting=casting)
+
+
+# Long enough to serve a panel meeting; the key changes whenever an input does.
+CACHED_RESULTS_SECONDS = 3600
+
+
+def cached_category_results(panel, stage, threshold):
+    """The ranking of the panel's category for display, kept in the shared cache.
+
+    Loading every score of a category and computing the ranking took most of
+    the ranking page's time, and its inputs rarely change. The cache key is
+    built from all of them, read on every view, so a change is never shown
+    stale: the panel's scores_changed_at moves whenever a scorecard is
+    submitted, reopened or taken off a judge (submitted scores are locked);
+    every save of a nomination moves its updated_at, so the count and latest
+    update of the nominations listed change when one joins or leaves; the
+    criteria and casting decisions are small and read as they are.
+    """
+    category = panel.category
+    criteria = list(category.criteria.filter(stage=stage).values_list("id", "weight", "max_score"))
+    casting = list(_casting(category, stage))
+    entered = _entered(category).aggregate(count=Count("pk"), ids=Sum("pk"), latest=Max("updated_at"))
+    inputs = (category.pk, stage, threshold, panel.scores_changed_at, criteria, casting, sorted(entered.items()))
+    key = f"ranking-rows-v1:{category.pk}:{stage}:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return [Row(*values) for values in cached]
+    nominations = list(_entered(category).values_list("id", "reference"))
+    rows = compute(nominations, criteria, _scores(category, stage), threshold=threshold, casting=casting)
+    # Stored as tuples: unpickling them is six times faster than dataclasses.
+    cache.set(key, [astuple(row) for row in rows], CACHED_RESULTS_SECONDS)
+    return rows
+
+
+def _entered(category):
+    """The nominations a ranking lists: entered, past the eligibility check, not ruled out."""
     from awards.enums import NominationState
 
-    from .models import CriterionScore, TieBreak
-
-    criteria = list(category.criteria.filter(stage=stage).values_list("id", "weight", "max_score"))
-    nominations = list(
-        category.nominations.filter(state__in=NominationState.entered())
-        .exclude(state__in=[NominationState.INELIGIBLE, NominationState.SUBMITTED])
-        .values_list("id", "reference")
+    return category.nominations.filter(state__in=NominationState.entered()).exclude(
+        state__in=[NominationState.INELIGIBLE, NominationState.SUBMITTED]
     )
-    scores = list(
+
+
+def _casting(category, stage):
+    from .models import TieBreak
+
+    return TieBreak.objects.filter(category=category, stage=stage).values_list("preferred_id", "over_id")
+
+
+def _inputs(category, stage):
+    criteria = list(category.criteria.filter(stage=stage).values_list("id", "weight", "max_score"))
+    nominations = list(_entered(category).values_list("id", "reference"))
+    return criteria, nominations, list(_casting(category, stage))
+
+
+def _scores(category, stage):
+    from .models import CriterionScore
+
+    return list(
         CriterionScore.objects.filter(
             Q(assignment__nomination__category=category),
             assignment__stage=stage,
@@ -158,5 +212,3 @@ def category_results(category, stage, threshold):
             score__isnull=False,
         ).values_list("assignment__nomination_id", "assignment__judge_id", "criterion_id", "score")
     )
-    casting = list(TieBreak.objects.filter(category=category, stage=stage).values_list("preferred_id", "over_id"))
-    return compute(nominations, criteria, scores, threshold=threshold, casting=casting)

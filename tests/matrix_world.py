@@ -115,6 +115,12 @@ def build_world() -> World:
     assignment, _ = Assignment.objects.get_or_create(nomination=entry, judge=people["judge"])
     Assignment.objects.get_or_create(nomination=entry, judge=people["conflicted_judge"])
     judging.declare_conflict(people["conflicted_judge"], riverside, kind=ConflictType.EMPLOYMENT)
+    # Another judge's submitted scores on the same entry, which the chair may reopen.
+    scored_assignment = Assignment.objects.create(
+        nomination=entry,
+        judge=make_user(email="scorer@example.org", roles=[SiteRole.JUDGE]),
+        submitted_at=timezone.now(),
+    )
     invitation = JudgeInvitation.objects.create(email="invited-judge@example.org", invited_by=people["awards_admin"])
 
     # Last year's winner was provider A's, with a consented photograph.
@@ -194,6 +200,7 @@ def build_world() -> World:
         "criterion": category.criteria.first().pk,
         "panel": panel.pk,
         "assignment": assignment.pk,
+        "scored_assignment": scored_assignment.pk,
         "invitation_token": invitation.token,
         "winner": winner.pk,
         "winner_image": winner_image.pk,

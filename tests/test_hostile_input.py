@@ -110,6 +110,8 @@ PAGES = [
     ("judging", "judge", "judging:visit", "pk=open_visit"),
     ("judging", "awards_admin", "judging:panel", "pk=panel"),
     ("judging", "chair", "judging:results", "pk=panel"),
+    ("judging", "chair", "judging:shortlist", "pk=panel"),
+    ("judging", "chair", "judging:reopen_scores", "pk=panel,assignment_pk=scored_assignment"),
     ("judging", "chair", "judging:final", "pk=panel"),
     ("judging", "awards_admin", "judging:judges", "-"),
     ("judging", "awards_admin", "judging:cycle_panels", "pk=cycle"),

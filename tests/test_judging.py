@@ -17,6 +17,7 @@ from icalendar import Calendar
 from accounts.domain import DomainError
 from accounts.enums import SiteRole
 from accounts.models import AuditEvent
+from awards import domain as awards_domain
 from awards.enums import NominationState
 from awards.models import Nomination
 from judging import domain
@@ -252,13 +253,85 @@ def test_chair_reopens_a_submitted_score_with_a_reason(client, world, scored, ru
     assignment = Assignment.objects.filter(nomination=scored[0]).exclude(judge=world["panel"].chair).first()
     score_all(assignment)
     client.force_login(world["panel"].chair)
-    url = reverse("judging:results", args=[world["panel"].pk])
+    results = client.get(reverse("judging:results", args=[world["panel"].pk])).content.decode()
+    url = reverse("judging:reopen_scores", args=[world["panel"].pk, assignment.pk])
+    assert f'href="{url}"' in results
+    refused = client.post(url, {"reason": ""})
+    assert "Enter the reason for reopening the scores" in refused.content.decode()
     with run_on_commit():
-        client.post(url, {"action": "reopen", "assignment": assignment.pk, "reopen-reason": "Missed evidence"})
+        response = client.post(url, {"reason": "Missed evidence"})
+    assert response["Location"] == reverse("judging:results", args=[world["panel"].pk]) + "?stage=written"
     assignment.refresh_from_db()
     assert assignment.submitted_at is None
     assert AuditEvent.objects.get(action="score.reopened").reason == "Missed evidence"
     assert mail.outbox[-1].to == [assignment.judge.email]
+
+
+def test_only_the_chair_reopens_scores(client, world, scored):
+    assignment = Assignment.objects.filter(nomination=scored[0]).exclude(judge=world["panel"].chair).first()
+    score_all(assignment)
+    url = reverse("judging:reopen_scores", args=[world["panel"].pk, assignment.pk])
+    client.force_login(world["admin"])
+    assert client.post(url, {"reason": "Because"}).status_code == 404
+    client.force_login(assignment.judge)
+    assert client.post(url, {"reason": "Because"}).status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is not None
+
+
+# The ranking page ------------------------------------------------------------------------
+
+
+def test_ranking_page_follows_every_change_of_its_inputs(client, world):
+    """The ranking is cached; each change of scores, nominations or casting
+    decisions must show at once."""
+    nominations = make_eligible(world["category"], 3)
+    domain.auto_assign(world["admin"], world["category"])
+    url = reverse("judging:results", args=[world["panel"].pk])
+    client.force_login(world["panel"].chair)
+
+    def ranked():
+        return [(row["reference"], row["normalised"]) for row in client.get(url).context["rows"]]
+
+    assert ranked() == sorted((n.reference, "0.0") for n in nominations)
+    first = Assignment.objects.filter(nomination=nominations[0]).order_by("pk").first()
+    score_all(first, 9)
+    assert ranked()[0] == (nominations[0].reference, "90.0")
+    domain.reopen_scores(world["panel"].chair, first, reason="Check")
+    assert ranked()[0] == (nominations[0].reference, "0.0")
+    score_all(Assignment.objects.get(pk=first.pk), 4)
+    assert ranked()[0] == (nominations[0].reference, "40.0")
+    tied = sorted(nominations[1:], key=lambda n: n.reference)
+    assert [reference for reference, _ in ranked()[1:]] == [n.reference for n in tied]
+    domain.record_tie_break(
+        world["panel"].chair, world["category"], stage="written", preferred=tied[1], over=tied[0], reason="Stronger"
+    )
+    assert [reference for reference, _ in ranked()[1:]] == [tied[1].reference, tied[0].reference]
+    awards_domain.decide_eligibility(world["admin"], tied[1], eligible=False, reason_code="other", note="Late")
+    assert [reference for reference, _ in ranked()] == [nominations[0].reference, tied[0].reference]
+
+
+def test_ranking_page_lists_fifty_a_page_and_ties_only_in_the_casting_form(client, world):
+    make_eligible(world["category"], 53)
+    domain.auto_assign(world["admin"], world["category"])
+    url = reverse("judging:results", args=[world["panel"].pk])
+    client.force_login(world["panel"].chair)
+    first = client.get(url)
+    assert [row["rank"] for row in first.context["rows"]] == list(range(1, 51))
+    assert first.context["summary"] == {"ranked": 53, "disagreement": 0, "needs_casting_vote": 53}
+    second = client.get(url, {"page": 2})
+    assert [row["rank"] for row in second.context["rows"]] == [51, 52, 53]
+    # Nothing scored: all 53 are tied, so all are offered for a casting decision.
+    assert len(first.context["tie_form"].fields["preferred"].choices) == 1 + 53
+
+
+def test_casting_form_is_hidden_when_nothing_is_tied(client, world):
+    nominations = make_eligible(world["category"], 2)
+    run_written_stage(world, nominations, {nominations[0].reference: 9, nominations[1].reference: 3})
+    client.force_login(world["panel"].chair)
+    response = client.get(reverse("judging:results", args=[world["panel"].pk]))
+    assert response.context["tie_form"] is None
+    assert "No nominations are tied on score." in response.content.decode()
 
 
 # Shortlist, visits, final decision, publication --------------------------------------------
@@ -277,8 +350,8 @@ def test_shortlist_top_n_is_published_with_emails(client, world, run_on_commit):
     domain.rules_for(world["cycle"])
     client.force_login(world["panel"].chair)
     url = reverse("judging:results", args=[world["panel"].pk])
-    response = client.post(url, {"action": "shortlist", "shortlist-mode": "top"})
-    assert response.status_code == 302
+    response = client.post(reverse("judging:shortlist", args=[world["panel"].pk]), {"mode": "top"})
+    assert response["Location"] == url
     # Not published yet: providers see nothing.
     assert Nomination.objects.get(pk=nominations[0].pk).state == NominationState.ELIGIBLE
     client.force_login(world["admin"])
@@ -293,6 +366,27 @@ def test_shortlist_top_n_is_published_with_emails(client, world, run_on_commit):
     }
     subjects = sorted(m.subject for m in mail.outbox)
     assert sum(s.startswith("Shortlisted:") for s in subjects) == 3
+
+
+def test_shortlist_page_offers_every_ranked_nomination_and_needs_a_rationale_for_a_selection(client, world):
+    nominations = make_eligible(world["category"], 3)
+    run_written_stage(world, nominations, {n.reference: v for n, v in zip(nominations, [4, 9, 6], strict=True)})
+    url = reverse("judging:shortlist", args=[world["panel"].pk])
+    client.force_login(world["panel"].chair)
+    form = client.get(url).context["form"]
+    ranking = domain.category_results(world["category"], "written", 25)
+    assert [row.reference for row in ranking] == [nominations[i].reference for i in (1, 2, 0)]
+    assert [label for _, label in form.fields["nominations"].choices] == [
+        f"{row.rank}. {row.reference} (normalised {row.normalised:.1f})" for row in ranking
+    ]
+    refused = client.post(url, {"mode": "select", "nominations": [str(nominations[0].pk)]})
+    assert "Explain why the panel chose this shortlist" in refused.content.decode()
+    assert not world["panel"].__class__.objects.get(pk=world["panel"].pk).shortlist_decided_at
+    client.post(url, {"mode": "select", "nominations": [str(nominations[0].pk)], "rationale": "Outstanding visit"})
+    again = client.get(url).context["form"]
+    assert again.initial["nominations"] == [str(nominations[0].pk)]
+    client.force_login(world["judges"][1])
+    assert client.get(url).status_code == 404
 
 
 def test_chairs_own_selection_needs_a_rationale(world):

@@ -121,6 +121,8 @@ judging:export                       GET   pk=cycle,kind=scores,fmt=csv         
 judging:distribution                 GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403
 judging:panel                        GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404
 judging:results                      GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404
+judging:shortlist                    GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404
+judging:reopen_scores                GET   pk=panel,assignment_pk=scored_assignment  login 404   404   404   404   200   404   404   404   404   404   404   404
 judging:visits                       GET   pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403
 judging:final                        GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404
 judging:visit_new                    GET   nomination_pk=winner                      login 403   403   403   403   403   200   403   403   403   403   403   403

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import audit
 from accounts.domain import DomainError
 from accounts.views import permission_required
+from config.paging import get_page
 
 from .. import domain, reports
 from ..enums import CriterionStage, NominationState
@@ -218,19 +218,19 @@ def nomination_list(request):
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return reports.export_response(nominations, f"nominations-{timezone.localdate():%Y-%m-%d}", export)
-    page = Paginator(nominations, 50).get_page(request.GET.get("page"))
+    counts = reports.state_counts(nominations)
+    page = get_page(
+        nominations.select_related(None).select_related("cycle", "category", "organisation").only(*reports.LIST_FIELDS),
+        request.GET.get("page"),
+        count=sum(count for _, _, count in counts),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
     return render(
         request,
         "awards/manage/nomination_list.html",
-        {
-            "form": form,
-            "page": page,
-            "counts": reports.state_counts(nominations),
-            "query": query.urlencode(),
-        },
+        {"form": form, "page": page, "counts": counts, "query": query.urlencode()},
     )
 
 
