@@ -11,14 +11,24 @@ A completion counts for every later appointment too: it is "before
 appointment" for them.
 """
 
+import hashlib
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Q, Value, When
+from django.core.cache import cache
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils import timezone
+
+from accounts.enums import Region
+from accounts.models import Organisation
+from config.caching import data_version
 
 from .models import ComplianceStatus
 
 DUE_SOON_DAYS = 365
+# The data version (config.caching) of DASS appointments and their status.
+DATA = "dass-compliance"
+# A lost version change (the cache was unreachable at that moment) is undone this soon.
+SUMMARY_SECONDS = 600
 
 
 def deadline_for(appointed_on: date) -> date:
@@ -65,3 +75,56 @@ def status_filter(status: str, today: date | None = None) -> Q:
         ComplianceStatus.DUE_SOON: Q(qualifying_completion__isnull=True, deadline__gte=today, deadline__lte=soon),
         ComplianceStatus.ON_TRACK: Q(qualifying_completion__isnull=True, deadline__gt=soon),
     }[status]
+
+
+def summary(appointments, today: date, filters: dict) -> dict:
+    """The dashboard's counts of `appointments` (already filtered by
+    `filters`) by status, by region and by local authority.
+
+    One pass over the appointments, grouped by local authority and status,
+    then cached until the appointments change (accreditation.leaders calls
+    data_changed(DATA)) or the day ends: 100,000 appointments took 30 ms to
+    count, on every view of the dashboard.
+    """
+    inputs = (data_version(DATA), today, sorted(filters.items()))
+    key = "dass-summary:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    cells = list(
+        appointments.annotate(status=status_expression(today))
+        .order_by()
+        .values_list("local_authority_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    authorities = {
+        pk: {"name": name, "region": region}
+        for pk, name, region in Organisation.objects.filter(pk__in={la for la, _, _ in cells}).values_list(
+            "pk", "name", "region"
+        )
+    }
+    by_status = dict.fromkeys(ComplianceStatus.values, 0)
+    by_region = {}
+    by_authority = {}
+    for authority, status, n in cells:
+        by_status[status] += n
+        region = authorities[authority]["region"]
+        by_region.setdefault(region, dict.fromkeys(ComplianceStatus.values, 0))[status] += n
+        by_authority.setdefault(
+            authority, {"name": authorities[authority]["name"], **dict.fromkeys(ComplianceStatus.values, 0)}
+        )[status] += n
+    total = sum(by_status.values())
+    result = {
+        "total": total,
+        "counts": [
+            (value, label, by_status[value], 100 * by_status[value] / total if total else 0)
+            for value, label in ComplianceStatus.choices
+        ],
+        "regions": [
+            (Region(region).label, [counts[status] for status in ComplianceStatus.values])
+            for region, counts in sorted(by_region.items())
+        ],
+        "authorities": sorted(by_authority.values(), key=lambda a: (-a[ComplianceStatus.OVERDUE], a["name"]))[:25],
+    }
+    cache.set(key, result, SUMMARY_SECONDS)
+    return result

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,17 +140,24 @@ def verify_signature(signed: dict, public_multibase: str | None = None) -> bool:
 
 
 def eligible(completion) -> bool:
-    """Verified, of a registered course accredited on the completion date."""
-    return (
-        completion.state == CompletionState.VERIFIED
-        and completion.course_id is not None
-        and Period.objects.filter(
-            course=completion.course_id,
-            status=PeriodStatus.ACTIVE,
-            starts_on__lte=completion.completed_on,
-            ends_on__gte=completion.completed_on,
-        ).exists()
+    """Verified, of a registered course accredited on the completion date.
+    Completions from with_accreditation_on_completion answer without a query."""
+    if completion.state != CompletionState.VERIFIED or completion.course_id is None:
+        return False
+    if hasattr(completion, "accredited_on_completion"):
+        return completion.accredited_on_completion
+    return _accredited_on_completion(completion.course_id, completion.completed_on).exists()
+
+
+def with_accreditation_on_completion(completions):
+    """Completions annotated with whether their course was accredited on the day: one query for a list."""
+    return completions.annotate(
+        accredited_on_completion=Exists(_accredited_on_completion(OuterRef("course"), OuterRef("completed_on")))
     )
+
+
+def _accredited_on_completion(course, day):
+    return Period.objects.filter(course=course, status=PeriodStatus.ACTIVE, starts_on__lte=day, ends_on__gte=day)
 
 
 def build(completion, credential_id: uuid.UUID, now) -> dict:

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from accounts.models import Organisation, User
 from accounts.views import permission_required
 from config.downloads import content_disposition, private_file_response
 from config.exports import table_response
+from config.paging import get_page
 from courses.models import Completion, Course, CourseState, LeaderProfile
 
 from . import compliance, credentials, leaders
@@ -35,7 +35,7 @@ def _appointments(queryset, today):
 def _portfolio_context(user):
     today = timezone.localdate()
     completions = list(
-        Completion.objects.filter(leader=user)
+        credentials.with_accreditation_on_completion(Completion.objects.filter(leader=user))
         .select_related("course__provider", "credential")
         .prefetch_related("course__levels", "course__domains")
         .order_by("-completed_on", "-pk")
@@ -265,43 +265,23 @@ def dashboard(request):
             .iterator(chunk_size=2000)
         )
         return table_response(header, rows, f"dass-compliance-{today:%Y-%m-%d}", request.GET["export"])
-    by_status = dict(annotated.order_by().values_list("status").annotate(n=Count("pk")))
-    total = sum(by_status.values())
-    by_region = {}
-    for region, status, n in (
-        annotated.order_by().values_list("local_authority__region", "status").annotate(n=Count("pk"))
-    ):
-        by_region.setdefault(region, dict.fromkeys(ComplianceStatus.values, 0))[status] = n
-    by_authority = (
-        annotated.order_by().values("local_authority_id", "local_authority__name", "status").annotate(n=Count("pk"))
+    counts = compliance.summary(filtered, today, chosen)
+    page = get_page(
+        annotated.select_related("leader", "local_authority").order_by("deadline", "pk"),
+        request.GET.get("page"),
+        count=counts["total"],
     )
-    authorities = {}
-    for row in by_authority:
-        entry = authorities.setdefault(
-            row["local_authority_id"],
-            {"name": row["local_authority__name"], **dict.fromkeys(ComplianceStatus.values, 0)},
-        )
-        entry[row["status"]] = row["n"]
-    page = Paginator(annotated.select_related("leader", "local_authority").order_by("deadline", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
+    labels = dict(ComplianceStatus.choices)
+    for appointment in page:
+        appointment.status_label = labels[appointment.status]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "accreditation/leaders/dashboard.html",
         {
+            **counts,
             "statuses": ComplianceStatus.choices,
-            "counts": [
-                (value, label, by_status.get(value, 0), 100 * by_status.get(value, 0) / total if total else 0)
-                for value, label in ComplianceStatus.choices
-            ],
-            "total": total,
-            "regions": [
-                (Region(r).label, [counts[s] for s in ComplianceStatus.values])
-                for r, counts in sorted(by_region.items())
-            ],
-            "authorities": sorted(authorities.values(), key=lambda a: (-a[ComplianceStatus.OVERDUE], a["name"]))[:25],
             "page": page,
             "chosen": chosen,
             "region_choices": Region.choices,

@@ -16,9 +16,11 @@ from accounts import audit
 from accounts.domain import DomainError
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from config.caching import data_changed
 from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 from courses.models import Completion, CompletionState, LeaderProfile
 
+from . import compliance
 from .compliance import deadline_for
 from .models import DassAppointment, Period, PeriodStatus
 
@@ -191,6 +193,7 @@ def end_appointment(user, appointment, *, ended_on) -> DassAppointment:
     appointment.ended_on = ended_on
     appointment.save()
     audit.record(actor=user, action="dass.appointment_ended", obj=appointment, after={"ended_on": str(ended_on)})
+    data_changed(compliance.DATA)
     return appointment
 
 
@@ -229,6 +232,7 @@ def refresh_leader(leader) -> None:
             qualifying_completion_id=chosen[0] if chosen else None,
             completion_verified=bool(chosen and chosen[2] == CompletionState.VERIFIED),
         )
+    data_changed(compliance.DATA)
 
 
 def refresh_leaders_of_course(course) -> None:

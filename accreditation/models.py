@@ -86,7 +86,11 @@ class Application(models.Model):
                 name="one_open_application_per_course",
             )
         ]
-        indexes = [models.Index(fields=["state", "assessor"])]
+        indexes = [
+            models.Index(fields=["state", "assessor"]),
+            # The staff list, newest submission first.
+            models.Index(fields=["-submitted_at", "-id"], name="application_submitted_idx"),
+        ]
 
     def __str__(self):
         return f"Application {self.pk} for {self.course}"
@@ -170,6 +174,7 @@ class Accreditation(models.Model):
 
     class Meta:
         ordering = ["-valid_from", "-pk"]
+        indexes = [models.Index(fields=["-valid_from", "-id"], name="accreditation_recent_idx")]
 
     def __str__(self):
         return self.number

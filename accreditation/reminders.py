@@ -21,6 +21,7 @@ from notifications.models import ReminderKind
 from notifications.reminders import (
     CATCH_UP_DAYS,
     CATCH_UP_DAYS_MONTHLY,
+    Due,
     already_sent,
     day_milestones,
     due_milestone,
@@ -70,7 +71,7 @@ def sweep_accreditation_expiry(now=None) -> int:
     )
     admins = _provider_admins({a.course.provider_id for a in candidates})
     sent_before = already_sent(ReminderKind.ACCREDITATION_EXPIRY, [a.pk for a in candidates])
-    sent = 0
+    to_send = []
     for accreditation in candidates:
         if accreditation.valid_to < today:
             expired_on = accreditation.valid_to + timedelta(days=1)
@@ -88,16 +89,8 @@ def sweep_accreditation_expiry(now=None) -> int:
         for person in admins.get(accreditation.course.provider_id, []):
             if (accreditation.pk, person.email, milestone) in sent_before:
                 continue
-            sent += send_once(
-                kind=ReminderKind.ACCREDITATION_EXPIRY,
-                object_id=accreditation.pk,
-                recipient_email=person.email,
-                recipient=person,
-                milestone=milestone,
-                template="reminder_accreditation_expiry",
-                context={"accreditation": accreditation},
-            )
-    return sent
+            to_send.append(Due(accreditation.pk, person.email, milestone, {"accreditation": accreditation}, person))
+    return send_once(ReminderKind.ACCREDITATION_EXPIRY, "reminder_accreditation_expiry", to_send)
 
 
 def sweep_conditions(now=None) -> int:
@@ -112,7 +105,7 @@ def sweep_conditions(now=None) -> int:
     )
     admins = _provider_admins({c.accreditation.course.provider_id for c in conditions})
     sent_before = already_sent(ReminderKind.CONDITION_DUE, [c.pk for c in conditions])
-    sent = 0
+    to_send = []
     for condition in conditions:
         if condition.due_on < today:
             milestone = "overdue" if (today - condition.due_on).days <= CATCH_UP_DAYS + 1 else None
@@ -126,16 +119,8 @@ def sweep_conditions(now=None) -> int:
         for person in admins.get(condition.accreditation.course.provider_id, []):
             if (condition.pk, person.email, milestone) in sent_before:
                 continue
-            sent += send_once(
-                kind=ReminderKind.CONDITION_DUE,
-                object_id=condition.pk,
-                recipient_email=person.email,
-                recipient=person,
-                milestone=milestone,
-                template="reminder_condition_due",
-                context={"condition": condition},
-            )
-    return sent
+            to_send.append(Due(condition.pk, person.email, milestone, {"condition": condition}, person))
+    return send_once(ReminderKind.CONDITION_DUE, "reminder_condition_due", to_send)
 
 
 def sweep_dass_deadlines(now=None) -> int:
@@ -146,24 +131,18 @@ def sweep_dass_deadlines(now=None) -> int:
         open_appointments.filter(deadline__gte=today, deadline__lte=horizon).select_related("leader", "local_authority")
     )
     sent_before = already_sent(ReminderKind.DASS_DEADLINE, [a.pk for a in upcoming])
-    sent = 0
+    to_send = []
     for appointment in upcoming:
-        due = due_milestone(
+        milestone = due_milestone(
             appointment.deadline, month_milestones(appointment.deadline, DASS_MONTHS), today, CATCH_UP_DAYS_MONTHLY
         )
-        if due is None or (appointment.pk, appointment.leader.email, due.label) in sent_before:
+        if milestone is None or (appointment.pk, appointment.leader.email, milestone.label) in sent_before:
             continue
         if not appointment.leader.is_active:
             continue
-        sent += send_once(
-            kind=ReminderKind.DASS_DEADLINE,
-            object_id=appointment.pk,
-            recipient_email=appointment.leader.email,
-            recipient=appointment.leader,
-            milestone=due.label,
-            template="reminder_dass_deadline",
-            context={"appointment": appointment},
-        )
+        leader = appointment.leader
+        to_send.append(Due(appointment.pk, leader.email, milestone.label, {"appointment": appointment}, leader))
+    sent = send_once(ReminderKind.DASS_DEADLINE, "reminder_dass_deadline", to_send)
     overdue = list(
         open_appointments.filter(
             deadline__lt=today, deadline__gte=today - timedelta(days=CATCH_UP_DAYS_MONTHLY + 1)
@@ -208,16 +187,15 @@ def sweep_verification_digest(now=None) -> int:
         for person in people:
             if person.pk not in recipients:
                 recipients[person.pk] = (person, theirs)
-    sent = 0
-    for person, completions in recipients.values():
-        # One digest a day: the ledger key is the recipient and the date.
-        sent += send_once(
-            kind=ReminderKind.VERIFICATION_DIGEST,
-            object_id=person.pk,
-            recipient_email=person.email,
-            recipient=person,
-            milestone=today.isoformat(),
-            template="reminder_verification_digest",
-            context={"completions": completions[:200], "count": len(completions)},
+    # One digest a day: the ledger key is the recipient and the date.
+    to_send = [
+        Due(
+            person.pk,
+            person.email,
+            today.isoformat(),
+            {"completions": completions[:200], "count": len(completions)},
+            person,
         )
-    return sent
+        for person, completions in recipients.values()
+    ]
+    return send_once(ReminderKind.VERIFICATION_DIGEST, "reminder_verification_digest", to_send)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.enums import MembershipRole
 from accounts.models import Membership
 from notifications.models import ReminderKind
-from notifications.reminders import CATCH_UP_DAYS, already_sent, day_milestones, due_milestone, send_once
+from notifications.reminders import CATCH_UP_DAYS, Due, already_sent, day_milestones, due_milestone, send_once
 
 from .enums import NominationState
 from .models import Nomination
@@ -35,7 +35,7 @@ def sweep_nomination_close(now=None) -> int:
     ).select_related("user"):
         admins.setdefault(membership.organisation_id, []).append(membership.user)
     sent_before = already_sent(ReminderKind.NOMINATION_CLOSE, [n.pk for n in drafts])
-    sent = 0
+    to_send = []
     for nomination in drafts:
         close = nomination.close_instant()
         milestone = due_milestone(
@@ -49,13 +49,7 @@ def sweep_nomination_close(now=None) -> int:
         for person in people.values():
             if (nomination.pk, person.email, milestone.label) in sent_before:
                 continue
-            sent += send_once(
-                kind=ReminderKind.NOMINATION_CLOSE,
-                object_id=nomination.pk,
-                recipient_email=person.email,
-                recipient=person,
-                milestone=milestone.label,
-                template="reminder_nomination_close",
-                context={"nomination": nomination, "close": close},
+            to_send.append(
+                Due(nomination.pk, person.email, milestone.label, {"nomination": nomination, "close": close}, person)
             )
-    return sent
+    return send_once(ReminderKind.NOMINATION_CLOSE, "reminder_nomination_close", to_send)

@@ -1,15 +1,24 @@
-"""A short-lived cache for public pages viewed without signing in.
+"""Caching in the shared cache (Redis in production).
 
-The register search and the winners pages are the same for every anonymous
-visitor, so their rendered responses are kept for a minute in the shared
-cache (Redis in production). Signed-in people always get a fresh page: their
-navigation differs, and staff expect to see their own changes at once.
+Public pages: the register search and the winners pages are the same for
+every anonymous visitor, so their rendered responses are kept for a minute.
+Signed-in people always get a fresh page: their navigation differs, and
+staff expect to see their own changes at once.
+
+Data versions: a summary that is slow to compute (such as the DASS
+dashboard's counts over every appointment) is cached under a key that
+includes its data's version, and every domain function that changes that
+data calls data_changed in its transaction, so the next page computes it
+afresh. If the cache cannot be reached, every read is a miss and the summary
+is computed each time.
 """
 
 import hashlib
+import uuid
 from functools import wraps
 
 from django.core.cache import cache
+from django.db import transaction
 
 PUBLIC_PAGE_SECONDS = 60
 
@@ -31,3 +40,25 @@ def cache_public_page(view):
         return response
 
     return wrapped
+
+
+def data_version(name: str) -> str:
+    """The current version of a kind of data, to put in cache keys."""
+    key = f"data-version:{name}"
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key) or uuid.uuid4().hex
+    return version
+
+
+def data_changed(name: str) -> None:
+    """A domain function changed this data: summaries of it are recomputed.
+
+    The version changes now, so that the rest of this transaction sees the
+    change, and again once the transaction commits, because another request
+    may have cached a summary of the old data under the first new version in
+    between."""
+    key = f"data-version:{name}"
+    cache.set(key, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))

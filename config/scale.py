@@ -17,12 +17,13 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.enums import MembershipRole, Region, Sector, SiteRole
 from accounts.models import Membership, Organisation, RoleGrant, User
 from accreditation.compliance import deadline_for
-from accreditation.models import Accreditation, Application, DassAppointment, Period
+from accreditation.models import Accreditation, Application, Condition, DassAppointment, Period
 from awards.enums import CriterionStage, NominationState
 from awards.models import Answer, Category, Criterion, Cycle, Nomination, Programme, Question
 from courses.domain import refresh_search_document
@@ -37,6 +38,7 @@ from judging.models import (
     Panel,
     PanelMember,
     Publication,
+    SiteVisit,
 )
 
 BATCH = 5000
@@ -180,6 +182,24 @@ def _seed(sizes, rng, progress, now, today, password):
         ),
         progress,
         "memberships",
+    )
+    course_admins = _bulk(
+        User,
+        (
+            User(email=f"courses{n}@scale.example", full_name=f"Course Admin {n}", password=password)
+            for n in range(len(course_providers))
+        ),
+        progress,
+        "course provider admins",
+    )
+    _bulk(
+        Membership,
+        (
+            Membership(user=u, organisation=o, role=MembershipRole.ADMIN)
+            for u, o in zip(course_admins, course_providers, strict=True)
+        ),
+        progress,
+        "course provider memberships",
     )
 
     # Staff who use the administrators' pages, with two-factor authentication set up.
@@ -346,7 +366,11 @@ def _seed(sizes, rng, progress, now, today, password):
             j for j in panel_judges[nomination.category_id] if (j.pk, nomination.organisation_id) not in conflict_pairs
         ]
         for judge in rng.sample(pool, min(3, len(pool))):
-            assignments.append(Assignment(nomination=nomination, judge=judge, stage=Stage.WRITTEN, submitted_at=now))
+            # Judging in progress: every criterion scored, one scorecard in ten not yet submitted.
+            submitted_at = None if rng.random() < 0.1 else now
+            assignments.append(
+                Assignment(nomination=nomination, judge=judge, stage=Stage.WRITTEN, submitted_at=submitted_at)
+            )
     _bulk(Assignment, assignments, progress, "assignments")
     _bulk(
         CriterionScore,
@@ -373,6 +397,37 @@ def _seed(sizes, rng, progress, now, today, password):
         )
     _bulk(FinalResult, results, progress, "final results")
     Publication.objects.create(cycle=cycle, approved_at=now, entrants_notified_at=now)
+
+    # Site visits to six nominations a category, over the first ten days of the window.
+    visited = []
+    for category in categories:
+        visited.extend([n for n in scored if n.category_id == category.pk][:6])
+    visits = _bulk(
+        SiteVisit,
+        (
+            SiteVisit(
+                nomination=n,
+                starts_at=(start := cycle.site_visits_start + timedelta(days=i % 10, hours=1)),
+                ends_at=start + timedelta(hours=3),
+                address="1 High Street",
+                provider_contact_name="Registered manager",
+                provider_contact_email=f"manager{n.pk}@scale.example",
+            )
+            for i, n in enumerate(visited)
+        ),
+        progress,
+        "site visits",
+    )
+    _bulk(
+        SiteVisit.judges.through,
+        (
+            SiteVisit.judges.through(sitevisit_id=v.pk, user_id=j.pk)
+            for v, n in zip(visits, visited, strict=True)
+            for j in panel_judges[n.category_id][:2]
+        ),
+        progress,
+        "visiting judges",
+    )
 
     # Course register and accreditations.
     levels = list(FrameworkLevel.objects.all())
@@ -440,17 +495,26 @@ def _seed(sizes, rng, progress, now, today, password):
         progress,
         "accreditation periods",
     )
+    _bulk(
+        Condition,
+        (
+            Condition(
+                accreditation=a, text="Add a module on safeguarding", due_on=today + timedelta(rng.randint(-10, 60))
+            )
+            for a in accreditations
+            if rng.random() < 0.15
+        ),
+        progress,
+        "accreditation conditions",
+    )
     by_course = {a.course_id: a for a in accreditations}
-    for course in accredited:
-        accreditation = by_course[course.pk]
-        course.accreditation_status = "accredited"
-        course.accreditation_number = accreditation.number
-        course.accredited_from = accreditation.valid_from
-        course.accredited_to = accreditation.valid_to
-    Course.objects.bulk_update(
-        accredited,
-        ["accreditation_status", "accreditation_number", "accredited_from", "accredited_to"],
-        batch_size=BATCH,
+    # The register's copy of each course's accreditation, in one statement.
+    current = Accreditation.objects.filter(course=OuterRef("pk"))
+    Course.objects.filter(pk__in=by_course).update(
+        accreditation_status="accredited",
+        accreditation_number=Subquery(current.values("number")[:1]),
+        accredited_from=Subquery(current.values("valid_from")[:1]),
+        accredited_to=Subquery(current.values("valid_to")[:1]),
     )
 
     # Leaders, DASS appointments and completions.
@@ -481,6 +545,11 @@ def _seed(sizes, rng, progress, now, today, password):
                 )
             )
     _bulk(Completion, completions, progress, "completions")
+    # Recorded over the last two months, so some have waited for verification for weeks.
+    for bucket, days in enumerate([3, 20, 35, 50]):
+        Completion.objects.annotate(bucket=F("id") % 4).filter(bucket=bucket).update(
+            created_at=now - timedelta(days=days)
+        )
     first_completion = {c.leader_id: c for c in completions}
     appointments = []
     for n in range(sizes.appointments):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from notifications.models import ReminderKind
-from notifications.reminders import CATCH_UP_DAYS, already_sent, day_milestones, due_milestone, send_once
+from notifications.reminders import CATCH_UP_DAYS, Due, already_sent, day_milestones, due_milestone, send_once
 
 from . import calendar
 from .enums import AssignmentState, Stage, VisitState
@@ -38,7 +38,7 @@ def sweep_scoring_deadline(now=None) -> int:
             category__in={a.nomination.category_id for a in waiting}, chair__isnull=False
         ).select_related("chair")
     }
-    sent = 0
+    to_judges, to_chairs = [], []
     for assignment in waiting:
         deadline_instant = assignment.nomination.cycle.scoring_deadline
         deadline = timezone.localdate(deadline_instant)
@@ -48,29 +48,16 @@ def sweep_scoring_deadline(now=None) -> int:
                 continue
             if (assignment.pk, chair.email, "overdue") in overdue_sent:
                 continue
-            sent += send_once(
-                kind=ReminderKind.SCORING_OVERDUE,
-                object_id=assignment.pk,
-                recipient_email=chair.email,
-                recipient=chair,
-                milestone="overdue",
-                template="reminder_scoring_overdue",
-                context={"assignment": assignment},
-            )
+            to_chairs.append(Due(assignment.pk, chair.email, "overdue", {"assignment": assignment}, chair))
             continue
         milestone = due_milestone(deadline, day_milestones(deadline, SCORING_DAYS), today, CATCH_UP_DAYS)
         if milestone is None or (assignment.pk, assignment.judge.email, milestone.label) in sent_before:
             continue
-        sent += send_once(
-            kind=ReminderKind.SCORING_DEADLINE,
-            object_id=assignment.pk,
-            recipient_email=assignment.judge.email,
-            recipient=assignment.judge,
-            milestone=milestone.label,
-            template="reminder_scoring_deadline",
-            context={"assignment": assignment, "deadline": deadline_instant},
-        )
-    return sent
+        context = {"assignment": assignment, "deadline": deadline_instant}
+        to_judges.append(Due(assignment.pk, assignment.judge.email, milestone.label, context, assignment.judge))
+    return send_once(ReminderKind.SCORING_DEADLINE, "reminder_scoring_deadline", to_judges) + send_once(
+        ReminderKind.SCORING_OVERDUE, "reminder_scoring_overdue", to_chairs
+    )
 
 
 def sweep_site_visits(now=None) -> int:
@@ -84,7 +71,7 @@ def sweep_site_visits(now=None) -> int:
         .prefetch_related("judges")
     )
     sent_before = already_sent(ReminderKind.SITE_VISIT, [v.pk for v in visits])
-    sent = 0
+    to_send = []
     for visit in visits:
         day = timezone.localdate(visit.starts_at)
         milestone = due_milestone(day, day_milestones(day, VISIT_DAYS), today, CATCH_UP_DAYS)
@@ -102,14 +89,5 @@ def sweep_site_visits(now=None) -> int:
         for email, person in [(j.email, j) for j in judges] + [(visit.provider_contact_email, None)]:
             if (visit.pk, email, milestone.label) in sent_before:
                 continue
-            sent += send_once(
-                kind=ReminderKind.SITE_VISIT,
-                object_id=visit.pk,
-                recipient_email=email,
-                recipient=person,
-                milestone=milestone.label,
-                template="reminder_site_visit",
-                context={"visit": visit},
-                attachments=attachment,
-            )
-    return sent
+            to_send.append(Due(visit.pk, email, milestone.label, {"visit": visit}, person, attachment))
+    return send_once(ReminderKind.SITE_VISIT, "reminder_site_visit", to_send)

@@ -50,6 +50,11 @@ def queue_rendered_email(
     return email
 
 
+def hand_over_on_commit(email_ids: list[int]) -> None:
+    """Hand emails written in bulk to the workers once the transaction commits."""
+    transaction.on_commit(lambda: [hand_to_worker(email_id) for email_id in email_ids])
+
+
 def hand_to_worker(email_id: int) -> None:
     """Publish the send task; a broker that is down must not break the request."""
     from .tasks import send_email

@@ -18,10 +18,10 @@ rather than sending a stale reminder.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from .mail import queue_rendered_email, render_email
-from .models import Reminder
+from .mail import hand_over_on_commit, queue_rendered_email, render_email
+from .models import OutboundEmail, Reminder
 
 CATCH_UP_DAYS = 3
 CATCH_UP_DAYS_MONTHLY = 14
@@ -71,33 +71,93 @@ def already_sent(kind: str, object_ids, milestones=None) -> set[tuple[int, str, 
     return set(rows.values_list("object_id", "recipient_email", "milestone"))
 
 
-def send_once(
-    *, kind, object_id, recipient_email, milestone, template, context, recipient=None, attachments=None
-) -> bool:
-    """Queue the reminder unless the ledger already has it; True if queued now."""
-    subject, text, html = render_email(template, {"person": recipient, "milestone": milestone, **context})
-    try:
-        with transaction.atomic():
-            reminder = Reminder.objects.create(
-                kind=kind,
-                object_id=object_id,
-                recipient_email=recipient_email,
-                recipient=recipient,
-                milestone=milestone,
+@dataclass(frozen=True)
+class Due:
+    """A reminder a sweep found due: who gets it, about what, at which milestone."""
+
+    object_id: int
+    recipient_email: str
+    milestone: str
+    context: dict
+    recipient: object = None
+    attachments: list | None = None
+
+
+# Reminders queued per transaction: bounds the transaction and the emails held in memory.
+SEND_BATCH = 500
+
+
+def send_once(kind: str, template: str, due: list[Due]) -> int:
+    """Queue each due reminder unless the ledger already has it; returns how
+    many were queued now.
+
+    For each batch, in one transaction: insert the ledger rows, skipping keys
+    already present; take the rows of this batch that have no email yet,
+    which are the ones this sweep inserted (a sweep running at the same
+    moment waits on the unique index, then finds the other sweep's rows
+    already linked to its emails and sends nothing); write their emails to
+    the outbox and link each row to its email. A few queries a batch instead
+    of five a reminder: the first DASS sweep at scale queues 1,300 of them.
+    """
+    unique = list({(d.object_id, d.recipient_email, d.milestone): d for d in due}.values())
+    sent = 0
+    for start in range(0, len(unique), SEND_BATCH):
+        sent += _send_batch(kind, template, unique[start : start + SEND_BATCH])
+    return sent
+
+
+def _send_batch(kind, template, batch: list[Due]) -> int:
+    rendered = {
+        (d.object_id, d.recipient_email, d.milestone): render_email(
+            template, {"person": d.recipient, "milestone": d.milestone, **d.context}
+        )
+        for d in batch
+    }
+    by_key = {(d.object_id, d.recipient_email, d.milestone): d for d in batch}
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    kind=kind,
+                    object_id=d.object_id,
+                    recipient_email=d.recipient_email,
+                    recipient=d.recipient,
+                    milestone=d.milestone,
+                )
+                for d in batch
+            ],
+            ignore_conflicts=True,
+        )
+        fresh = [
+            row
+            for row in Reminder.objects.select_for_update().filter(
+                kind=kind, email__isnull=True, object_id__in={d.object_id for d in batch}
             )
-            reminder.email = queue_rendered_email(
-                to=recipient_email,
-                recipient=recipient,
-                template=template,
-                subject=subject,
-                text_body=text,
-                html_body=html,
-                attachments=attachments,
+            if (row.object_id, row.recipient_email, row.milestone) in by_key
+        ]
+        if not fresh:
+            return 0
+        emails = []
+        for row in fresh:
+            key = (row.object_id, row.recipient_email, row.milestone)
+            subject, text, html = rendered[key]
+            emails.append(
+                OutboundEmail(
+                    to=row.recipient_email,
+                    recipient_id=row.recipient_id,
+                    template=template,
+                    subject=subject,
+                    text_body=text,
+                    html_body=html,
+                    attachments=by_key[key].attachments or [],
+                )
             )
-            reminder.save(update_fields=["email"])
-    except IntegrityError:
-        return False
-    return True
+        OutboundEmail.objects.bulk_create(emails)
+        for row, email in zip(fresh, emails, strict=True):
+            row.email = email
+        Reminder.objects.bulk_update(fresh, ["email"])
+        hand_over_on_commit([email.pk for email in emails])
+    return len(fresh)
 
 
 def send_digest_once(*, kind, recipient, items: list[tuple[int, str]], template, context) -> int:

@@ -13,5 +13,8 @@ export STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 db=${DATABASE_URL##*/}
 PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 .venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py collectstatic --noinput -v0
+# The cache may hold summaries of an earlier scale database.
+.venv/bin/python manage.py shell -c "from django.core.cache import cache; cache.clear()"
 .venv/bin/python manage.py seed_scale "$@"
 .venv/bin/python manage.py benchmark

@@ -32,6 +32,7 @@ def test_seed_scale_and_benchmark_on_tiny_sizes(tmp_path, settings):
     assert all(row["status"] == 200 for row in results["pages"].values())
     assert set(results["pages"]) >= {
         "baseline",
+        "baseline, signed in",
         "provider dashboard",
         "staff nomination list",
         "judge's assigned list",
@@ -43,8 +44,22 @@ def test_seed_scale_and_benchmark_on_tiny_sizes(tmp_path, settings):
         "DASS dashboard",
         "leader's portfolio",
     }
-    assert results["sweeps"]["DASS deadlines"]["second"]["sent"] == 0
+    assert results["pages"]["baseline, signed in"]["queries"] == 3  # session, user, SELECT 1
+    assert results["pages"]["baseline"]["queries"] == 1
+    for name, sweep in results["sweeps"].items():
+        assert sweep["second"]["sent"] == 0, name
+    # The tiny data still has something due for the sweeps that run at a cycle's milestones.
+    assert results["sweeps"]["nomination close"]["first"]["sent"] > 0
+    assert results["sweeps"]["scoring deadline"]["first"]["sent"] > 0
+    assert results["sweeps"]["site visits"]["first"]["sent"] > 0
     assert results["exports"]["DASS CSV"]["bytes"] > 0
+    assert [row["target"] for row in results["targets"]] == [
+        "queries per page ≤ 15",
+        "p95 ≤ 3× baseline",
+        "ranking ≤ 2 s",
+        "each sweep ≤ 5 s",
+        "exports stream, < 50 MB extra",
+    ]
 
 
 def test_seed_scale_refuses_a_second_run():

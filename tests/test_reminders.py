@@ -21,6 +21,7 @@ from judging.models import Assignment
 from notifications.models import Reminder
 from notifications.reminders import due_milestone, month_milestones, months_before
 
+from .conftest import count_queries
 from .factories import (
     OrganisationFactory,
     make_category,
@@ -278,6 +279,41 @@ def test_dass_deadline_reminders_and_overdue_escalation(council, academy_staff, 
         assert accreditation_reminders.sweep_dass_deadlines() == 0
     assert sent_to() == ["academy@example.org"]
     assert "director@northshire.example" in mail.outbox[0].body
+
+
+def test_dass_sweep_queries_do_not_grow_with_the_reminders_it_sends(council, academy_staff, run_on_commit, monkeypatch):
+    """Reminders are written in batches: a batch's queries do not depend on its size."""
+    from notifications import reminders as ledger
+
+    def appoint(count, start):
+        for n in range(start, start + count):
+            person = make_user(email=f"director{n}@example.org")
+            leaders.record_appointment(
+                academy_staff, person, local_authority=council, appointed_on=date(2024, 9, 1), kind="substantive"
+            )
+
+    def sweep():
+        with run_on_commit(), time_machine.travel(at(date(2026, 9, 1)), tick=False):
+            return count_queries(lambda: sent.append(accreditation_reminders.sweep_dass_deadlines()))
+
+    sent = []
+    appoint(2, 0)
+    few = sweep()
+    from notifications.models import Reminder
+
+    Reminder.objects.all().delete()
+    appoint(28, 2)
+    monkeypatch.setattr(ledger, "SEND_BATCH", 1000)
+    many = sweep()
+    assert sent == [2, 30]
+    assert few == many
+    assert sorted(set(sent_to())) == sorted(f"director{n}@example.org" for n in range(30))
+    # Several batches send each reminder once.
+    Reminder.objects.all().delete()
+    mail.outbox.clear()
+    monkeypatch.setattr(ledger, "SEND_BATCH", 7)
+    sweep()
+    assert sent[-1] == 30 and len(mail.outbox) == 30 and Reminder.objects.count() == 30
 
 
 def test_verification_digest_once_a_day(provider_course, academy_staff, run_on_commit):

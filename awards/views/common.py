@@ -10,7 +10,7 @@ def visible_nomination(user, pk, *, members_only=False):
     """The nomination if this user may see it; 404 otherwise, so ids reveal nothing."""
     queryset = nominations_for_provider(user) if members_only else nominations_visible_to(user)
     return get_object_or_404(
-        queryset.select_related("cycle__programme", "category", "organisation", "created_by").distinct(), pk=pk
+        queryset.select_related("cycle__programme", "category", "organisation", "created_by"), pk=pk
     )
 
 

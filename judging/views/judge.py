@@ -35,7 +35,14 @@ def accept_invitation(request, token):
 def home(request):
     assignments = (
         assignments_for_judge(request.user)
-        .select_related("nomination__category", "nomination__cycle", "nomination__organisation")
+        .select_related("nomination__category", "nomination__cycle")
+        .only(
+            "stage",
+            "submitted_at",
+            "nomination__reference",
+            "nomination__category__name",
+            "nomination__cycle__scoring_deadline",
+        )
         .order_by("nomination__cycle__scoring_deadline", "stage", "nomination__reference")
     )
     rows = list(assignments)
