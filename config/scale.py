@@ -17,7 +17,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.enums import MembershipRole, Region, Sector, SiteRole
@@ -432,6 +432,9 @@ def _seed(sizes, rng, progress, now, today, password):
     # Course register and accreditations.
     levels = list(FrameworkLevel.objects.all())
     domains = list(FrameworkDomain.objects.all())
+    # The first `accreditations` courses are accredited for three years from a
+    # day in the last four years; the register keeps a copy on each course.
+    accredited_from = [today - timedelta(days=rng.randint(0, 1400)) for _ in range(sizes.accreditations)]
     courses = _bulk(
         Course,
         (
@@ -447,6 +450,16 @@ def _seed(sizes, rng, progress, now, today, password):
                 designed_for_social_care=rng.random() < 0.7,
                 state="listed",
                 listed_at=now,
+                **(
+                    {
+                        "accreditation_status": "accredited",
+                        "accreditation_number": f"SC-{n + 1:07d}",
+                        "accredited_from": accredited_from[n],
+                        "accredited_to": accredited_from[n] + timedelta(days=3 * 365 - 1),
+                    }
+                    if n < len(accredited_from)
+                    else {}
+                ),
             )
             for n in range(sizes.courses)
         ),
@@ -473,18 +486,16 @@ def _seed(sizes, rng, progress, now, today, password):
         progress,
         "applications",
     )
-    accreditations = []
-    for application in applications:
-        start = today - timedelta(days=rng.randint(0, 1400))
-        accreditations.append(
-            Accreditation(
-                course=application.course,
-                application=application,
-                number=f"SC-{application.pk:07d}",
-                valid_from=start,
-                valid_to=start + timedelta(days=3 * 365 - 1),
-            )
+    accreditations = [
+        Accreditation(
+            course=application.course,
+            application=application,
+            number=application.course.accreditation_number,
+            valid_from=application.course.accredited_from,
+            valid_to=application.course.accredited_to,
         )
+        for application in applications
+    ]
     _bulk(Accreditation, accreditations, progress, "accreditations")
     _bulk(
         Period,
@@ -508,14 +519,6 @@ def _seed(sizes, rng, progress, now, today, password):
         "accreditation conditions",
     )
     by_course = {a.course_id: a for a in accreditations}
-    # The register's copy of each course's accreditation, in one statement.
-    current = Accreditation.objects.filter(course=OuterRef("pk"))
-    Course.objects.filter(pk__in=by_course).update(
-        accreditation_status="accredited",
-        accreditation_number=Subquery(current.values("number")[:1]),
-        accredited_from=Subquery(current.values("valid_from")[:1]),
-        accredited_to=Subquery(current.values("valid_to")[:1]),
-    )
 
     # Leaders, DASS appointments and completions.
     leaders = _bulk(

@@ -116,18 +116,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    # Prepared statements: psycopg prepares a query after 5 runs on a
-    # connection, so PostgreSQL stops planning the same joins on every page
-    # (planning was most of the time of small pages). Set
-    # DB_PREPARE_THRESHOLD to an empty value behind a transaction-pooling
-    # PgBouncer, which cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5)
-    )
     # The planner's default cost of a random read assumes spinning disks; with
     # the data in memory or on SSD, 1.1 lets it choose index lookups (a nested
     # loop over 50 rows instead of hashing 5,000 organisations, for example).
-    DATABASES["default"]["OPTIONS"]["options"] = env.str("DB_OPTIONS", default="-c random_page_cost=1.1")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", env.str("DB_OPTIONS", default="-c random_page_cost=1.1")
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -95,8 +95,8 @@ def send_once(kind: str, template: str, due: list[Due]) -> int:
     already present; take the rows of this batch that have no email yet,
     which are the ones this sweep inserted (a sweep running at the same
     moment waits on the unique index, then finds the other sweep's rows
-    already linked to its emails and sends nothing); write their emails to
-    the outbox and link each row to its email. A few queries a batch instead
+    already linked to its emails and sends nothing); render their emails
+    (only theirs), write them to the outbox and link each row to its email. A few queries a batch instead
     of five a reminder: the first DASS sweep at scale queues 1,300 of them.
     """
     unique = list({(d.object_id, d.recipient_email, d.milestone): d for d in due}.values())
@@ -107,12 +107,6 @@ def send_once(kind: str, template: str, due: list[Due]) -> int:
 
 
 def _send_batch(kind, template, batch: list[Due]) -> int:
-    rendered = {
-        (d.object_id, d.recipient_email, d.milestone): render_email(
-            template, {"person": d.recipient, "milestone": d.milestone, **d.context}
-        )
-        for d in batch
-    }
     by_key = {(d.object_id, d.recipient_email, d.milestone): d for d in batch}
     with transaction.atomic():
         Reminder.objects.bulk_create(
@@ -135,12 +129,12 @@ def _send_batch(kind, template, batch: list[Due]) -> int:
             )
             if (row.object_id, row.recipient_email, row.milestone) in by_key
         ]
-        if not fresh:
-            return 0
         emails = []
         for row in fresh:
-            key = (row.object_id, row.recipient_email, row.milestone)
-            subject, text, html = rendered[key]
+            due = by_key[(row.object_id, row.recipient_email, row.milestone)]
+            subject, text, html = render_email(
+                template, {"person": due.recipient, "milestone": due.milestone, **due.context}
+            )
             emails.append(
                 OutboundEmail(
                     to=row.recipient_email,
@@ -149,7 +143,7 @@ def _send_batch(kind, template, batch: list[Due]) -> int:
                     subject=subject,
                     text_body=text,
                     html_body=html,
-                    attachments=by_key[key].attachments or [],
+                    attachments=due.attachments or [],
                 )
             )
         OutboundEmail.objects.bulk_create(emails)

@@ -279,3 +279,30 @@ def test_staff_only_pages(client, setup):
     assert client.get(reverse("accreditation:status", args=[accreditation.pk])).status_code == 403
     client.force_login(setup["other_staff"])
     assert client.get(reverse("accreditation:staff")).status_code == 200
+
+
+def test_staff_list_shows_newest_submissions_first_and_its_queries_do_not_grow(client, setup):
+    from .conftest import count_queries
+
+    def submit(count):
+        for _ in range(count):
+            application = domain.start_application(setup["user"], make_course(setup["course"].provider))
+            answer_all(setup["user"], application)
+            domain.submit_application(setup["user"], application)
+        accredit(setup)
+
+    client.force_login(setup["assessor"])
+    url = reverse("accreditation:staff")
+    with time_machine.travel(timezone.now() - timedelta(days=2)):
+        submit(1)
+    one = count_queries(lambda: client.get(url))
+    submit(6)
+    several = count_queries(lambda: client.get(url))
+    response = client.get(url)
+    submitted = [a.submitted_at for a in response.context["page"]]
+    assert len(submitted) == Application.objects.count() == 9
+    assert submitted == sorted(submitted, reverse=True)
+    assert [a.number for a in response.context["accreditations"]] == list(
+        Accreditation.objects.order_by("-valid_from", "-pk").values_list("number", flat=True)
+    )
+    assert one == several

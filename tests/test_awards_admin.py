@@ -301,3 +301,35 @@ def test_nomination_state_cannot_skip_the_workflow(submitted, awards_admin):
 
     with pytest.raises(DomainError, match="cannot become winner"):
         domain.transition(Nomination.objects.get(pk=submitted.pk), NominationState.WINNER, actor=awards_admin)
+
+
+def test_staff_list_pages_keep_the_order_across_pages(client, awards_admin):
+    cycle = make_cycle()
+    categories = [make_category(cycle, "Second", order=2), make_category(cycle, "First", order=1)]
+    for n in range(55):
+        user, organisation = make_provider(f"Paging {n:02d}")
+        nomination = make_nomination(categories[n % 2], organisation, user, complete=False, state="submitted")
+        Nomination.objects.filter(pk=nomination.pk).update(reference=f"SCA-{n:05d}")
+    client.force_login(awards_admin)
+    url = reverse("awards:manage_nominations")
+    expected = list(
+        Nomination.objects.order_by("-cycle__year", "category__order", "reference", "pk").values_list("pk", flat=True)
+    )
+    first_page = client.get(url)
+    second_page = client.get(url, {"page": 2})
+    assert first_page.context["page"].paginator.count == 55
+    assert [n.pk for n in first_page.context["page"]] + [n.pk for n in second_page.context["page"]] == expected
+    assert "Page 2 of 2" in second_page.content.decode()
+
+
+def test_filter_menus_keep_the_choice_and_escape_names(client, awards_admin):
+    cycle = make_cycle()
+    category = make_category(cycle, "Care <b>&</b> Support")
+    client.force_login(awards_admin)
+    html = client.get(reverse("awards:manage_nominations"), {"category": category.pk, "state": "eligible"}).content
+    html = html.decode()
+    assert (
+        f'<option value="{category.pk}" selected>Care &lt;b&gt;&amp;&lt;/b&gt; Support ({cycle.year})</option>' in html
+    )
+    assert '<option value="eligible" selected>Eligible</option>' in html
+    assert '<select name="state" class="govuk-select" id="id_state">' in html

@@ -61,10 +61,30 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     assert assignment.submitted_at is not None
     assert dict(assignment.scores.values_list("criterion__name", "score")) == {"Person-centred care": 8, "Outcomes": 7}
 
-    # The chair records the award for the finalist and signs off.
-    Nomination.objects.filter(pk=nomination.pk).update(state="finalist")
+    # The chair reads the ranking, decides the shortlist and reopens the judge's scores.
     page.context.clear_cookies()
     sign_in_with_mfa(page, live_server, "chair@panel.example", "judging-05-chair")
+    page.goto(live_server.url + f"/judging/panels/{category.panel.pk}/results/")
+    assert_accessible(page, "judging-05a-ranking")
+    assert "No nominations are tied on score." in page.locator("main").inner_text()
+    press(page, page.get_by_role("link", name="Decide the shortlist"))
+    assert_accessible(page, "judging-05b-shortlist")
+    choose(page, page.get_by_label("The top nominations by normalised score"))
+    press(page, page.get_by_role("button", name="Save shortlist"))
+    assert "The shortlist has been decided." in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page, "judging-05c-shortlist-decided")
+    press(page, page.get_by_role("link", name=re.compile(f"Reopen the scores of .* for {nomination.reference}")))
+    press(page, page.get_by_role("button", name="Reopen scores"))
+    assert_accessible(page, "judging-05d-reopen-refused")
+    assert "Enter the reason for reopening the scores" in page.locator(".govuk-error-summary").inner_text()
+    type_into(page, page.get_by_label("Why are the scores being reopened?"), "Evidence file was missed.")
+    press(page, page.get_by_role("button", name="Reopen scores"))
+    assert "have been reopened" in page.locator(".govuk-notification-banner").inner_text()
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+
+    # The chair records the award for the finalist and signs off.
+    Nomination.objects.filter(pk=nomination.pk).update(state="finalist")
     page.goto(live_server.url + f"/judging/panels/{category.panel.pk}/final/")
     assert_accessible(page, "judging-06-final")
     choose(page, page.get_by_label("Winner"))

@@ -327,6 +327,36 @@ def test_dashboard_is_for_academy_staff(client, world):
 # Query counts --------------------------------------------------------------------------------------
 
 
+def test_dass_dashboard_counts_follow_every_change(client, world):
+    """The dashboard's counts are cached; each change of appointments or
+    completions must show at once."""
+    awaiting = make_user(email="awaiting@example.org")
+    late = make_user(email="late@example.org")
+    with time_machine.travel(date(2021, 6, 1)):
+        completion = leaders.record_completion(awaiting, course=world["social"], completed_on=date(2021, 5, 1))
+    for person, appointed in [(awaiting, date(2021, 1, 4)), (late, date(2021, 1, 4))]:
+        leaders.record_appointment(
+            world["staff"], person, local_authority=world["council"], appointed_on=appointed, kind="substantive"
+        )
+    client.force_login(world["staff"])
+    url = reverse("leaders:dashboard")
+
+    def counts(**filters):
+        response = client.get(url, filters)
+        return response.context["total"], {value: n for value, _, n, _ in response.context["counts"] if n}
+
+    with time_machine.travel(date(2025, 1, 10)):
+        assert counts() == (2, {"complete_awaiting": 1, "overdue": 1})
+        assert counts(status="overdue") == (1, {"overdue": 1})
+        leaders.verify_completion(world["staff"], completion)
+        assert counts() == (2, {"complete_verified": 1, "overdue": 1})
+        appointment = DassAppointment.objects.get(leader=late)
+        leaders.end_appointment(world["staff"], appointment, ended_on=date(2024, 12, 31))
+        assert counts() == (1, {"complete_verified": 1})
+        regions = client.get(url).context["regions"]
+        assert regions == [("East Midlands", [1, 0, 0, 0, 0])]
+
+
 def test_dashboard_and_portfolio_query_counts_do_not_grow(client, world):
     leader = make_user(email="many@example.org")
 
