@@ -105,6 +105,29 @@ def _bulk(model, rows, progress, label, total=None):
     return rows
 
 
+def _organisation_admins(organisations, prefix, name, password, progress, label):
+    """One admin user for each organisation: <prefix><n>@scale.example."""
+    people = _bulk(
+        User,
+        (
+            User(email=f"{prefix}{n}@scale.example", full_name=f"{name} {n}", password=password)
+            for n in range(len(organisations))
+        ),
+        progress,
+        label,
+    )
+    _bulk(
+        Membership,
+        (
+            Membership(user=u, organisation=o, role=MembershipRole.ADMIN)
+            for u, o in zip(people, organisations, strict=True)
+        ),
+        progress,
+        f"{label}' memberships",
+    )
+    return people
+
+
 def seed(sizes: Sizes, seed_value: int = 2026, progress: Progress | None = None) -> dict:
     rng = random.Random(seed_value)
     progress = progress or Progress()
@@ -165,42 +188,8 @@ def _seed(sizes, rng, progress, now, today, password):
         progress,
         "local authorities",
     )
-    contacts = _bulk(
-        User,
-        (
-            User(email=f"contact{n}@scale.example", full_name=f"Contact {n}", password=password)
-            for n in range(provider_count)
-        ),
-        progress,
-        "provider contacts",
-    )
-    _bulk(
-        Membership,
-        (
-            Membership(user=u, organisation=o, role=MembershipRole.ADMIN)
-            for u, o in zip(contacts, providers, strict=True)
-        ),
-        progress,
-        "memberships",
-    )
-    course_admins = _bulk(
-        User,
-        (
-            User(email=f"courses{n}@scale.example", full_name=f"Course Admin {n}", password=password)
-            for n in range(len(course_providers))
-        ),
-        progress,
-        "course provider admins",
-    )
-    _bulk(
-        Membership,
-        (
-            Membership(user=u, organisation=o, role=MembershipRole.ADMIN)
-            for u, o in zip(course_admins, course_providers, strict=True)
-        ),
-        progress,
-        "course provider memberships",
-    )
+    contacts = _organisation_admins(providers, "contact", "Contact", password, progress, "provider contacts")
+    _organisation_admins(course_providers, "courses", "Course Admin", password, progress, "course provider admins")
 
     # Staff who use the administrators' pages, with two-factor authentication set up.
     admin = User.objects.create(email="admin@scale.example", full_name="Scale Admin", password=password)

@@ -93,6 +93,15 @@ def select(page, locator, label):
 
 
 def type_date(page, locator, day):
-    """A date field takes day, month and year typed in turn (en-GB order)."""
+    """Types the date into a date field as a keyboard user does, in the order
+    the field shows its parts. That order comes from the system's locales,
+    not the page's: day first where a British locale is installed, month
+    first where none is (as on a bare Debian machine)."""
     tab_to(page, locator)
     page.keyboard.type(day.strftime("%d%m%Y"))
+    if locator.input_value() != day.isoformat():
+        # Back from the year to the first part, then month, day, year.
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.type(day.strftime("%m%d%Y"))
+    assert locator.input_value() == day.isoformat(), f"{locator}: {locator.input_value()!r}, not {day}"
