@@ -228,14 +228,18 @@ def appointment_form(request):
 
 
 def _dashboard_filters(request, queryset, today):
+    """The filters asked for, keeping only valid values (they also key the cached counts)."""
     status = request.GET.get("status", "")
     region = request.GET.get("region", "")
     authority = request.GET.get("authority", "")
-    if status in ComplianceStatus.values:
+    status = status if status in ComplianceStatus.values else ""
+    region = region if region in Region.values else ""
+    authority = authority if authority.isascii() and authority.isdigit() and len(authority) <= 18 else ""
+    if status:
         queryset = queryset.filter(compliance.status_filter(status, today))
-    if region in Region.values:
+    if region:
         queryset = queryset.filter(local_authority__region=region)
-    if authority.isdigit():
+    if authority:
         queryset = queryset.filter(local_authority_id=int(authority))
     return queryset, {"status": status, "region": region, "authority": authority}
 

@@ -268,7 +268,7 @@ class NominationFilterForm(forms.Form):
         self.fields["category"].empty_label = "All categories"
         cycle_id = self.data.get("cycle") if self.data else None
         categories = Category.objects.select_related("cycle").only("name", "cycle__year")
-        if cycle_id and str(cycle_id).isdigit():
+        if cycle_id and str(cycle_id).isascii() and str(cycle_id).isdigit() and len(str(cycle_id)) <= 18:
             categories = categories.filter(cycle_id=cycle_id)
         self.fields["category"].queryset = categories
         self.fields["category"].label_from_instance = lambda c: f"{c.name} ({c.cycle.year})"

@@ -333,3 +333,8 @@ def test_filter_menus_keep_the_choice_and_escape_names(client, awards_admin):
     )
     assert '<option value="eligible" selected>Eligible</option>' in html
     assert '<select name="state" class="govuk-select" id="id_state">' in html
+    # A superscript digit or a number too big for the database is just not a cycle.
+    for cycle_id in ["²", "9" * 30]:
+        response = client.get(reverse("awards:manage_nominations"), {"cycle": cycle_id})
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()

@@ -610,6 +610,31 @@ def test_judge_list_scoring_and_ranking_query_counts_do_not_grow(client, world):
     assert (list_one, score_one, rank_one) == (list_thirty, score_thirty, rank_thirty)
 
 
+def test_winners_page_query_count_does_not_grow(client, world):
+    from django.core.cache import cache
+
+    from judging.models import FinalResult
+
+    Publication.objects.create(cycle=world["cycle"], approved_at=timezone.now())
+
+    def award(category):
+        for nomination, kind in zip(make_eligible(category, 3, prefix=category.name), Award.values[:3], strict=True):
+            FinalResult.objects.create(nomination=nomination, award=kind, final_score=80, citation=f"{kind} citation")
+
+    def page():
+        cache.clear()  # the public page is cached: count the work behind it
+        return client.get(reverse("winners:cycle", args=[world["cycle"].pk]))
+
+    award(world["category"])
+    with time_machine.travel(world["cycle"].winners_announced + timedelta(seconds=1)):
+        one = count_queries(page)
+        for n in range(4):
+            award(make_category(world["cycle"], f"Category {n}"))
+        several = count_queries(page)
+        assert len(page().context["by_category"]) == 5
+    assert one == several
+
+
 def test_exports_and_distribution(client, world):
     nominations = make_eligible(world["category"], 2)
     run_written_stage(world, nominations, {n.reference: 6 for n in nominations})

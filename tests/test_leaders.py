@@ -348,6 +348,11 @@ def test_dass_dashboard_counts_follow_every_change(client, world):
     with time_machine.travel(date(2025, 1, 10)):
         assert counts() == (2, {"complete_awaiting": 1, "overdue": 1})
         assert counts(status="overdue") == (1, {"overdue": 1})
+        # Unknown values are ignored, not errors (a superscript two is a digit to Python, not to int()).
+        assert counts(status="nonsense", region="atlantis", authority="²") == (
+            2,
+            {"complete_awaiting": 1, "overdue": 1},
+        )
         leaders.verify_completion(world["staff"], completion)
         assert counts() == (2, {"complete_verified": 1, "overdue": 1})
         appointment = DassAppointment.objects.get(leader=late)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -17,18 +18,23 @@ STATE_COLOURS = {
 }
 
 
-@register.inclusion_tag("awards/includes/state_tag.html")
+def _tag(state, label):
+    # Built here rather than from an included template: lists show one a row.
+    return format_html('<strong class="govuk-tag {}">{}</strong>', STATE_COLOURS.get(state, ""), label)
+
+
+@register.simple_tag
 def state_tag(nomination):
-    return {"label": nomination.get_state_display(), "colour": STATE_COLOURS.get(nomination.state, "")}
+    return _tag(nomination.state, nomination.get_state_display())
 
 
-@register.inclusion_tag("awards/includes/state_tag.html")
+@register.simple_tag
 def entrant_state_tag(nomination):
     """For provider pages: awards stay hidden until the results are announced."""
     from awards.enums import NominationState
 
     state = nomination.entrant_state()
-    return {"label": NominationState(state).label, "colour": STATE_COLOURS.get(state, "")}
+    return _tag(state, NominationState(state).label)
 
 
 @register.filter
