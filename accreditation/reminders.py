@@ -181,12 +181,14 @@ def sweep_verification_digest(now=None) -> int:
     ).distinct()
     for person in staff:
         recipients[person.pk] = (person, waiting)
-    admins = _provider_admins({c.course.provider_id for c in waiting if c.course_id})
-    for organisation_id, people in admins.items():
-        theirs = [c for c in waiting if c.course_id and c.course.provider_id == organisation_id]
+    by_provider = {}
+    for completion in waiting:
+        if completion.course_id:
+            by_provider.setdefault(completion.course.provider_id, []).append(completion)
+    for organisation_id, people in _provider_admins(set(by_provider)).items():
         for person in people:
             if person.pk not in recipients:
-                recipients[person.pk] = (person, theirs)
+                recipients[person.pk] = (person, by_provider[organisation_id])
     # One digest a day: the ledger key is the recipient and the date.
     to_send = [
         Due(
