@@ -9,11 +9,11 @@ another value would give.
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q
 
 from accounts.enums import Sector
+from config.paging import get_page
 
 from .models import COURSE_REGIONS, SECTOR_FIELDS, Course, CourseState, DeliveryMode, FrameworkDomain, FrameworkLevel
 
@@ -56,11 +56,15 @@ def _text_filter(queryset, text):
 
 
 def _filters(params, skip=None) -> Q:
+    """Levels and domains as subqueries rather than joins, so that no course
+    is counted or listed twice and no query needs DISTINCT."""
     condition = Q()
     if params["level"] and skip != "level":
-        condition &= Q(levels__slug__in=params["level"])
+        levels = Course.levels.through.objects.filter(frameworklevel__slug__in=params["level"])
+        condition &= Q(pk__in=levels.values("course_id"))
     if params["domain"] and skip != "domain":
-        condition &= Q(domains__slug__in=params["domain"])
+        domains = Course.domains.through.objects.filter(frameworkdomain__slug__in=params["domain"])
+        condition &= Q(pk__in=domains.values("course_id"))
     if params["region"] and skip != "region":
         condition &= Q(region__in=params["region"])
     if params["mode"] and skip != "mode":
@@ -100,7 +104,7 @@ def parse(query_dict) -> dict:
 
 def search(params):
     listed = _text_filter(Course.objects.filter(state=CourseState.LISTED), params["q"])
-    results = listed.filter(_filters(params)).distinct()
+    results = listed.filter(_filters(params))
     if params["sort"] == "relevance" and params["q"] and connection.vendor == "postgresql":
         query = SearchQuery(params["q"], config="english", search_type="websearch")
         results = results.annotate(rank=SearchRank(F("search_document"), query)).order_by("-rank", "title", "pk")
@@ -111,16 +115,16 @@ def search(params):
             "newest": ("-listed_at", "pk"),
         }.get(params["sort"], ("title", "pk"))
         results = results.order_by(*order)
-    page = Paginator(results.select_related("provider"), PAGE_SIZE).get_page(params["page"])
+    page = get_page(results.select_related("provider"), params["page"], per_page=PAGE_SIZE)
     return page, facets(listed, params)
 
 
 def _counts(queryset, field):
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
 
 
 def _total(queryset) -> int:
-    return queryset.order_by().aggregate(n=Count("pk", distinct=True))["n"]
+    return queryset.order_by().count()
 
 
 def facets(listed, params) -> list[Facet]:
@@ -133,7 +137,7 @@ def facets(listed, params) -> list[Facet]:
     mode_counts = _counts(base("mode"), "delivery_mode")
     sector_base = base("sector").order_by()
     sector_counts = sector_base.aggregate(
-        **{sector: Count("pk", filter=Q(**{field: True}), distinct=True) for sector, field in SECTOR_FIELDS.items()}
+        **{sector: Count("pk", filter=Q(**{field: True})) for sector, field in SECTOR_FIELDS.items()}
     )
     flag_counts = {
         "accredited": _total(base("accredited").filter(Course.accredited_filter())),
