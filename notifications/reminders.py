@@ -91,13 +91,10 @@ def send_once(kind: str, template: str, due: list[Due]) -> int:
     """Queue each due reminder unless the ledger already has it; returns how
     many were queued now.
 
-    For each batch, in one transaction: insert the ledger rows, skipping keys
-    already present; take the rows of this batch that have no email yet,
-    which are the ones this sweep inserted (a sweep running at the same
-    moment waits on the unique index, then finds the other sweep's rows
-    already linked to its emails and sends nothing); render their emails
-    (only theirs), write them to the outbox and link each row to its email. A few queries a batch instead
-    of five a reminder: the first DASS sweep at scale queues 1,300 of them.
+    For each batch, in one transaction: claim the ledger rows (_claim), render
+    the emails of the rows claimed (only theirs), write them to the outbox
+    and link each row to its email. A few queries a batch instead of five a
+    reminder: the first DASS sweep at scale queues 1,300 of them.
     """
     unique = list({(d.object_id, d.recipient_email, d.milestone): d for d in due}.values())
     sent = 0
@@ -109,26 +106,7 @@ def send_once(kind: str, template: str, due: list[Due]) -> int:
 def _send_batch(kind, template, batch: list[Due]) -> int:
     by_key = {(d.object_id, d.recipient_email, d.milestone): d for d in batch}
     with transaction.atomic():
-        Reminder.objects.bulk_create(
-            [
-                Reminder(
-                    kind=kind,
-                    object_id=d.object_id,
-                    recipient_email=d.recipient_email,
-                    recipient=d.recipient,
-                    milestone=d.milestone,
-                )
-                for d in batch
-            ],
-            ignore_conflicts=True,
-        )
-        fresh = [
-            row
-            for row in Reminder.objects.select_for_update().filter(
-                kind=kind, email__isnull=True, object_id__in={d.object_id for d in batch}
-            )
-            if (row.object_id, row.recipient_email, row.milestone) in by_key
-        ]
+        fresh = _claim(kind, [(d.object_id, d.recipient_email, d.recipient, d.milestone) for d in batch])
         emails = []
         for row in fresh:
             due = by_key[(row.object_id, row.recipient_email, row.milestone)]
@@ -156,37 +134,10 @@ def _send_batch(kind, template, batch: list[Due]) -> int:
 
 def send_digest_once(*, kind, recipient, items: list[tuple[int, str]], template, context) -> int:
     """One email listing the items not reported to this recipient before;
-    each item gets its own ledger row. Returns how many items the email
-    carries (0: nothing new, no email).
-
-    The rows are inserted in bulk, skipping keys already present; a sweep
-    running at the same moment waits on the unique index and then finds the
-    rows already linked to the other sweep's email, so it sends nothing."""
+    each item gets its own ledger row (claimed as in _claim). Returns how many
+    items the email carries (0: nothing new, no email)."""
     with transaction.atomic():
-        Reminder.objects.bulk_create(
-            [
-                Reminder(
-                    kind=kind,
-                    object_id=object_id,
-                    recipient_email=recipient.email,
-                    recipient=recipient,
-                    milestone=milestone,
-                )
-                for object_id, milestone in items
-            ],
-            ignore_conflicts=True,
-        )
-        keys = {(object_id, milestone) for object_id, milestone in items}
-        fresh = [
-            row
-            for row in Reminder.objects.select_for_update().filter(
-                kind=kind,
-                recipient_email=recipient.email,
-                email__isnull=True,
-                object_id__in={object_id for object_id, _ in items},
-            )
-            if (row.object_id, row.milestone) in keys
-        ]
+        fresh = _claim(kind, [(object_id, recipient.email, recipient, milestone) for object_id, milestone in items])
         if not fresh:
             return 0
         new_ids = {row.object_id for row in fresh}
@@ -196,3 +147,27 @@ def send_digest_once(*, kind, recipient, items: list[tuple[int, str]], template,
         )
         Reminder.objects.filter(pk__in=[row.pk for row in fresh]).update(email=email)
     return len(fresh)
+
+
+def _claim(kind, rows: list[tuple]) -> list[Reminder]:
+    """Inserts ledger rows (object id, recipient email, recipient, milestone),
+    skipping keys already present, and returns those that have no email yet:
+    the ones this transaction inserted. A sweep running at the same moment
+    waits on the unique index until this one commits, then finds the rows
+    already linked to this sweep's emails, so it sends nothing. Runs inside
+    the caller's transaction, which links each row returned to its email."""
+    Reminder.objects.bulk_create(
+        [
+            Reminder(kind=kind, object_id=object_id, recipient_email=email, recipient=recipient, milestone=milestone)
+            for object_id, email, recipient, milestone in rows
+        ],
+        ignore_conflicts=True,
+    )
+    keys = {(object_id, email, milestone) for object_id, email, _, milestone in rows}
+    return [
+        row
+        for row in Reminder.objects.select_for_update().filter(
+            kind=kind, email__isnull=True, object_id__in={object_id for object_id, *_ in rows}
+        )
+        if (row.object_id, row.recipient_email, row.milestone) in keys
+    ]
