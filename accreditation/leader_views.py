@@ -18,6 +18,7 @@ from accounts.models import Organisation, User
 from accounts.views import permission_required
 from config.downloads import content_disposition, private_file_response
 from config.exports import table_response
+from config.forms import is_id
 from config.paging import get_page
 from courses.models import Completion, Course, CourseState, LeaderProfile
 
@@ -234,7 +235,7 @@ def _dashboard_filters(request, queryset, today):
     authority = request.GET.get("authority", "")
     status = status if status in ComplianceStatus.values else ""
     region = region if region in Region.values else ""
-    authority = authority if authority.isascii() and authority.isdigit() and len(authority) <= 18 else ""
+    authority = authority if is_id(authority) else ""
     if status:
         queryset = queryset.filter(compliance.status_filter(status, today))
     if region:

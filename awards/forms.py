@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.enums import OrganisationKind, Region, Sector
-from config.forms import RequiredMessagesMixin
+from config.forms import RequiredMessagesMixin, is_id
 
 from .enums import IneligibilityReason, NominationState
 from .models import Category, Criterion, Cycle, Question, count_words
@@ -268,7 +268,7 @@ class NominationFilterForm(forms.Form):
         self.fields["category"].empty_label = "All categories"
         cycle_id = self.data.get("cycle") if self.data else None
         categories = Category.objects.select_related("cycle").only("name", "cycle__year")
-        if cycle_id and str(cycle_id).isascii() and str(cycle_id).isdigit() and len(str(cycle_id)) <= 18:
+        if cycle_id and is_id(cycle_id):
             categories = categories.filter(cycle_id=cycle_id)
         self.fields["category"].queryset = categories
         self.fields["category"].label_from_instance = lambda c: f"{c.name} ({c.cycle.year})"

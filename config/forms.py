@@ -5,10 +5,19 @@ error message and the error summary links to the right input without any
 per-form markup.
 """
 
+import re
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
 MULTIPLE_INPUT_WIDGETS = ("radioselect", "checkboxselectmultiple")
+
+
+def is_id(value) -> bool:
+    """Whether a value sent in a form or a query string can be a database id:
+    ASCII digits, at most 18 of them. str.isdigit() alone lets through digits
+    such as "²" that int() refuses."""
+    return re.fullmatch(r"[0-9]{1,18}", str(value)) is not None
 
 
 class GovukFormRenderer(TemplatesSetting):

@@ -14,7 +14,7 @@ def navigation_for(request):
     if user is not None and user.is_authenticated:
         items.append(("Your account", reverse("accounts:dashboard")))
         items.append(("Organisations", reverse("accounts:organisation_list")))
-        # Loaded with the user (accounts.models.UserManager.get_for_request).
+        # Loaded once a request with the roles (accounts.models.Access).
         in_care_provider = OrganisationKind.CARE_PROVIDER in user.organisation_kinds
         in_course_provider = OrganisationKind.COURSE_PROVIDER in user.organisation_kinds
         items.append(("Your portfolio", reverse("leaders:portfolio")))

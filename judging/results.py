@@ -143,8 +143,13 @@ def rank(rows: list[Row], casting=()) -> list[Row]:
 
 def category_results(category, stage, threshold):
     """One category's ranking from the database: what decisions are made on."""
-    criteria, nominations, casting = _inputs(category, stage)
-    return compute(nominations, criteria, _scores(category, stage), threshold=threshold, casting=casting)
+    return compute(
+        _nominations(category),
+        _criteria(category, stage),
+        _scores(category, stage),
+        threshold=threshold,
+        casting=_casting(category, stage),
+    )
 
 
 # Long enough to serve a panel meeting; the key changes whenever an input does.
@@ -164,16 +169,14 @@ def cached_category_results(panel, stage, threshold):
     criteria and casting decisions are small and read as they are.
     """
     category = panel.category
-    criteria = list(category.criteria.filter(stage=stage).values_list("id", "weight", "max_score"))
-    casting = list(_casting(category, stage))
+    criteria, casting = _criteria(category, stage), _casting(category, stage)
     entered = _entered(category).aggregate(count=Count("pk"), ids=Sum("pk"), latest=Max("updated_at"))
     inputs = (category.pk, stage, threshold, panel.scores_changed_at, criteria, casting, sorted(entered.items()))
     key = f"ranking-rows-v1:{category.pk}:{stage}:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return [Row(*values) for values in cached]
-    nominations = list(_entered(category).values_list("id", "reference"))
-    rows = compute(nominations, criteria, _scores(category, stage), threshold=threshold, casting=casting)
+    rows = compute(_nominations(category), criteria, _scores(category, stage), threshold=threshold, casting=casting)
     # Stored as tuples: unpickling them is six times faster than dataclasses.
     cache.set(key, [astuple(row) for row in rows], CACHED_RESULTS_SECONDS)
     return rows
@@ -188,16 +191,18 @@ def _entered(category):
     )
 
 
+def _nominations(category):
+    return list(_entered(category).values_list("id", "reference"))
+
+
+def _criteria(category, stage):
+    return list(category.criteria.filter(stage=stage).values_list("id", "weight", "max_score"))
+
+
 def _casting(category, stage):
     from .models import TieBreak
 
-    return TieBreak.objects.filter(category=category, stage=stage).values_list("preferred_id", "over_id")
-
-
-def _inputs(category, stage):
-    criteria = list(category.criteria.filter(stage=stage).values_list("id", "weight", "max_score"))
-    nominations = list(_entered(category).values_list("id", "reference"))
-    return criteria, nominations, list(_casting(category, stage))
+    return list(TieBreak.objects.filter(category=category, stage=stage).values_list("preferred_id", "over_id"))
 
 
 def _scores(category, stage):

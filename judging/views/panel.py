@@ -1,8 +1,6 @@
 """Administrators and panel chairs: judges, panels, assignment, results, shortlist,
 visits, final decisions, sign-off and publication."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
@@ -20,6 +18,7 @@ from accounts.views import permission_required
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
 from config.exports import table_response
+from config.forms import is_id
 
 from .. import domain, reports
 from ..enums import AssignmentState, Stage
@@ -43,7 +42,7 @@ manage_required = permission_required("judging.manage")
 def _posted_id(request, name) -> int:
     """The id a page put in a hidden field; anything else means the form was altered."""
     value = request.POST.get(name, "")
-    if not re.fullmatch(r"[0-9]{1,18}", value):
+    if not is_id(value):
         raise BadRequest(f"The form's {name} is not valid")
     return int(value)
 
