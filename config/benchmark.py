@@ -28,6 +28,9 @@ from django.urls import reverse
 
 ROOT = Path(settings.BASE_DIR)
 SIGNED_IN_BASELINE = "baseline, signed in"
+# Not a target: a page with the whole layout (header, navigation, footer) and
+# no data of its own, to show how much of the 3x budget the layout alone takes.
+LAYOUT_ONLY = "layout only, signed in"
 
 
 def measure(client, url, repeats, uncached=False):
@@ -81,6 +84,7 @@ def pages(data):
         # The same view for a signed-in person: what every signed-in page pays
         # before its own work (the session and the user are loaded).
         (SIGNED_IN_BASELINE, data["staff_email"], reverse("baseline")),
+        (LAYOUT_ONLY, data["staff_email"], reverse("cookies")),
         ("provider dashboard", data["contact_email"], reverse("awards:dashboard")),
         ("staff nomination list", data["admin_email"], reverse("awards:manage_nominations")),
         ("staff nomination detail", data["admin_email"], reverse("awards:manage_nomination", args=[nomination.pk])),
@@ -381,7 +385,11 @@ def sizes() -> dict:
 
 def targets(results) -> list[dict]:
     """Each target of the benchmark with the measured figure and whether it is met."""
-    pages_measured = {name: row for name, row in results["pages"].items() if not name.startswith("baseline")}
+    pages_measured = {
+        name: row
+        for name, row in results["pages"].items()
+        if not name.startswith("baseline") and name != LAYOUT_ONLY
+    }
     served = {name: row for name, row in pages_measured.items() if not name.endswith("(uncached)")}
     worst_queries = max(served.items(), key=lambda item: item[1]["queries"])
     worst_ratio = max(served.items(), key=lambda item: item[1]["p95_ratio"])
@@ -402,7 +410,12 @@ def targets(results) -> list[dict]:
             f"{worst_queries[0]}: {worst_queries[1]['queries']}",
             worst_queries[1]["queries"] <= 15,
         ),
-        ("p95 ≤ 3× baseline", f"{worst_ratio[0]}: {worst_ratio[1]['p95_ratio']}×", worst_ratio[1]["p95_ratio"] <= 3),
+        (
+            "p95 ≤ 3× baseline",
+            f"{worst_ratio[0]}: {worst_ratio[1]['p95_ratio']}× "
+            f"(layout alone: {results['pages'][LAYOUT_ONLY]['p95_ratio']}×)",
+            worst_ratio[1]["p95_ratio"] <= 3,
+        ),
         ("ranking ≤ 2 s", f"{ranking_seconds} s", ranking_seconds <= 2),
         ("each sweep ≤ 5 s", f"{slowest_sweep[0]} ({slowest_sweep[1]}): {slowest_sweep[2]} s", slowest_sweep[2] <= 5),
         ("exports stream, < 50 MB extra", f"{worst_memory[0]}: {memory} MB", memory < 50),

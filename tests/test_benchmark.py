@@ -35,6 +35,7 @@ def test_seed_scale_and_benchmark_on_tiny_sizes(tmp_path, settings):
     assert set(results["pages"]) >= {
         "baseline",
         "baseline, signed in",
+        "layout only, signed in",
         "provider dashboard",
         "staff nomination list",
         "judge's assigned list",
@@ -48,6 +49,9 @@ def test_seed_scale_and_benchmark_on_tiny_sizes(tmp_path, settings):
     }
     assert results["pages"]["baseline, signed in"]["queries"] == 3  # session, user, SELECT 1
     assert results["pages"]["baseline"]["queries"] == 1
+    p95_target = next(row for row in results["targets"] if row["target"] == "p95 ≤ 3× baseline")
+    assert "layout alone" in p95_target["measured"]
+    assert "layout only, signed in" not in p95_target["measured"]
     for name, sweep in results["sweeps"].items():
         assert sweep["second"]["sent"] == 0, name
     # The tiny data still has something due for the sweeps that run at a cycle's milestones.
