@@ -100,6 +100,83 @@ def test_accredited_and_social_care_facets(client, register):
     assert facet_counts(social, "social_care") == {"yes": 3}
 
 
+def test_every_facet_count_matches_a_count_by_hand(client):
+    """Random courses and random selections: each count must be the number of
+    listed courses matching every other selected facet and this value."""
+    import random
+
+    from django.core.cache import cache
+
+    from accounts.enums import Sector
+    from courses.models import COURSE_REGIONS, SECTOR_FIELDS
+
+    rng = random.Random(11)
+    _, provider = make_course_provider()
+    level_slugs = list(FrameworkLevel.objects.values_list("slug", flat=True))
+    domain_slugs = list(FrameworkDomain.objects.values_list("slug", flat=True))
+    regions = [value for value, _ in COURSE_REGIONS][:4]
+    modes = ["online", "in_person", "blended"]
+    courses = []
+    for n in range(24):
+        fields = {
+            "region": rng.choice(regions),
+            "delivery_mode": rng.choice(modes),
+            "designed_for_social_care": rng.random() < 0.5,
+            **{field: rng.random() < 0.6 for field in SECTOR_FIELDS.values()},
+        }
+        if rng.random() < 0.4:
+            fields.update(accreditation_status="accredited", accredited_from="2020-01-01", accredited_to="2099-12-31")
+        course = make_course(
+            provider,
+            f"Course {n}",
+            levels=rng.sample(level_slugs, rng.randint(0, 2)),
+            domains=rng.sample(domain_slugs, rng.randint(0, 2)),
+            state="listed" if n % 8 else "draft",
+            **fields,
+        )
+        courses.append(
+            {
+                "listed": n % 8 != 0,
+                "level": set(course.levels.values_list("slug", flat=True)),
+                "domain": set(course.domains.values_list("slug", flat=True)),
+                "region": {fields["region"]},
+                "mode": {fields["delivery_mode"]},
+                "sector": {sector for sector, field in SECTOR_FIELDS.items() if fields[field]},
+                "accredited": {"yes"} if "accreditation_status" in fields else set(),
+                "social_care": {"yes"} if fields["designed_for_social_care"] else set(),
+            }
+        )
+    choices = {
+        "level": level_slugs,
+        "domain": domain_slugs,
+        "region": regions,
+        "mode": modes,
+        "sector": list(Sector.values),
+        "accredited": ["yes"],
+        "social_care": ["yes"],
+    }
+
+    def matches(course, selection, skip=None):
+        return course["listed"] and all(
+            course[name] & set(values) for name, values in selection.items() if name != skip and values
+        )
+
+    for _ in range(12):
+        selection = {name: rng.sample(values, rng.randint(0, min(2, len(values)))) for name, values in choices.items()}
+        selection = {name: values for name, values in selection.items() if rng.random() < 0.5}
+        cache.clear()
+        response = client.get(reverse("courses:register"), selection)
+        assert response.context["page"].paginator.count == sum(matches(c, selection) for c in courses), selection
+        for name, values in choices.items():
+            expected = {
+                value: sum(matches(c, selection, skip=name) and value in c[name] for c in courses) for value in values
+            }
+            shown = facet_counts(response, name)
+            if name == "region":  # regions with no courses are left out
+                expected = {value: count for value, count in expected.items() if count or value in shown}
+            assert shown == expected, (name, selection)
+
+
 def test_sorting_and_unknown_values_are_ignored(client, register):
     by_cost = client.get(reverse("courses:register"), {"sort": "cost"})
     assert titles(by_cost) == [
