@@ -386,9 +386,7 @@ def sizes() -> dict:
 def targets(results) -> list[dict]:
     """Each target of the benchmark with the measured figure and whether it is met."""
     pages_measured = {
-        name: row
-        for name, row in results["pages"].items()
-        if not name.startswith("baseline") and name != LAYOUT_ONLY
+        name: row for name, row in results["pages"].items() if not name.startswith("baseline") and name != LAYOUT_ONLY
     }
     served = {name: row for name, row in pages_measured.items() if not name.endswith("(uncached)")}
     worst_queries = max(served.items(), key=lambda item: item[1]["queries"])
