@@ -34,10 +34,16 @@ def queue_email(*, to: str, template: str, context: dict, recipient=None, attach
     )
 
 
-def queue_rendered_email(
-    *, to, template, subject, text_body, html_body="", recipient=None, attachments=None
-) -> OutboundEmail:
-    email = OutboundEmail.objects.create(
+def queue_rendered_email(**fields) -> OutboundEmail:
+    """Queue one email already rendered; `fields` are outbox_email's."""
+    email = outbox_email(**fields)
+    queue_outbox([email])
+    return email
+
+
+def outbox_email(*, to, template, subject, text_body, html_body="", recipient=None, attachments=None) -> OutboundEmail:
+    """An outbox row, not yet written: queue_outbox writes it."""
+    return OutboundEmail(
         to=to,
         recipient=recipient,
         template=template,
@@ -46,12 +52,13 @@ def queue_rendered_email(
         html_body=html_body,
         attachments=attachments or [],
     )
-    transaction.on_commit(lambda: hand_to_worker(email.pk))
-    return email
 
 
-def hand_over_on_commit(email_ids: list[int]) -> None:
-    """Hand emails written in bulk to the workers once the transaction commits."""
+def queue_outbox(emails: list[OutboundEmail]) -> None:
+    """Write emails to the outbox in one insert and hand them to the workers
+    once the surrounding transaction commits."""
+    OutboundEmail.objects.bulk_create(emails)
+    email_ids = [email.pk for email in emails]
     transaction.on_commit(lambda: [hand_to_worker(email_id) for email_id in email_ids])
 
 

@@ -20,8 +20,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from .mail import hand_over_on_commit, queue_rendered_email, render_email
-from .models import OutboundEmail, Reminder
+from .mail import outbox_email, queue_outbox, queue_rendered_email, render_email
+from .models import Reminder
 
 CATCH_UP_DAYS = 3
 CATCH_UP_DAYS_MONTHLY = 14
@@ -114,21 +114,20 @@ def _send_batch(kind, template, batch: list[Due]) -> int:
                 template, {"person": due.recipient, "milestone": due.milestone, **due.context}
             )
             emails.append(
-                OutboundEmail(
+                outbox_email(
                     to=row.recipient_email,
-                    recipient_id=row.recipient_id,
+                    recipient=due.recipient,
                     template=template,
                     subject=subject,
                     text_body=text,
                     html_body=html,
-                    attachments=due.attachments or [],
+                    attachments=due.attachments,
                 )
             )
-        OutboundEmail.objects.bulk_create(emails)
+        queue_outbox(emails)
         for row, email in zip(fresh, emails, strict=True):
             row.email = email
         Reminder.objects.bulk_update(fresh, ["email"])
-        hand_over_on_commit([email.pk for email in emails])
     return len(fresh)
 
 
