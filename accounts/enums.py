@@ -50,5 +50,6 @@ class SiteRole(models.TextChoices):
 
     @classmethod
     def requiring_mfa(cls) -> frozenset[str]:
-        """Roles that see unpublished results or personal data."""
-        return frozenset({cls.AWARDS_ADMIN, cls.ACADEMY_STAFF, cls.JUDGE})
+        """Roles that see unpublished results or personal data: the media
+        partner reads results under embargo."""
+        return frozenset({cls.AWARDS_ADMIN, cls.ACADEMY_STAFF, cls.JUDGE, cls.MEDIA_PARTNER})

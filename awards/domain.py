@@ -15,12 +15,24 @@ from accounts import audit
 from accounts.domain import DomainError
 from accounts.enums import MembershipRole
 from accounts.models import User
+from config.caching import RESULTS_DATA, data_changed
 from config.formats import uk_datetime
-from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
+from config.uploads import FILE_TYPES, MB, UploadRefused, check_upload, storage_name, store_upload
 from notifications.mail import queue_email
 
 from .enums import NOMINATION_TRANSITIONS, IneligibilityReason, NominationState
-from .models import Answer, Category, Criterion, Cycle, EvidenceFile, Nomination, Question, count_words
+from .images import ImageRefused, metadata_free_copy
+from .models import (
+    IMAGE_KINDS,
+    Answer,
+    Category,
+    Criterion,
+    Cycle,
+    EvidenceFile,
+    Nomination,
+    Question,
+    count_words,
+)
 from .rules import is_nomination_member
 
 EVIDENCE_KINDS = ("pdf", "docx", "jpeg", "png", "mp4")
@@ -207,12 +219,87 @@ def add_evidence(user, nomination, upload, description="") -> EvidenceFile:
 @transaction.atomic
 def remove_evidence(user, evidence: EvidenceFile) -> None:
     nomination = _editable(user, evidence.nomination)
-    name = evidence.file.name
+    names = [f.name for f in (evidence.file, evidence.published_file) if f]
     original = evidence.original_name
     evidence.delete()
     audit.record(actor=user, action="evidence.removed", obj=nomination, before={"file": original})
     storage = evidence.file.storage
-    transaction.on_commit(lambda: storage.delete(name))
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def set_image_publication(user, evidence: EvidenceFile, *, publish: bool, caption: str = "", people_consent=False):
+    """The entrant chooses, image by image, what may be published if the
+    nomination wins: each with a public caption (the private description is
+    never published) and confirmation that everyone who can be recognised in
+    it agreed. What is published is a copy without metadata (awards.images).
+    Allowed at any time except for a withdrawn nomination, so consent can
+    always be taken back; the winners pages change at once."""
+    evidence = EvidenceFile.objects.select_for_update().select_related("nomination").get(pk=evidence.pk)
+    nomination = evidence.nomination
+    if not is_nomination_member(user, nomination):
+        raise PermissionDenied
+    if not evidence.is_image:
+        raise DomainError("Only JPEG and PNG images can be published")
+    caption = " ".join(caption.split())
+    if publish:
+        if nomination.state == NominationState.WITHDRAWN:
+            raise DomainError("The images of a withdrawn nomination are not published")
+        if not caption:
+            raise DomainError("Enter a caption to publish with the image")
+        if not people_consent:
+            raise DomainError("Confirm that everyone who can be recognised in the image agreed to its publication")
+    before = {"publish": evidence.publish, "caption": evidence.public_caption}
+    old_copy = evidence.published_file.name if evidence.published_file else ""
+    if publish and not old_copy:
+        try:
+            with evidence.file.open("rb") as handle:
+                copy = metadata_free_copy(handle, evidence.kind)
+            store_upload(
+                evidence.published_file,
+                storage_name(f"published/{nomination.cycle_id}", FILE_TYPES[evidence.kind]),
+                copy,
+            )
+        except (ImageRefused, UploadRefused) as refusal:
+            raise DomainError(str(refusal)) from None
+    elif not publish and old_copy:
+        evidence.published_file = ""
+        storage = evidence.file.storage
+        transaction.on_commit(lambda: storage.delete(old_copy))
+    evidence.publish = publish
+    evidence.public_caption = caption if publish else ""
+    evidence.people_consent = bool(people_consent) if publish else False
+    evidence.save()
+    audit.record(
+        actor=user,
+        action="evidence.publication_changed",
+        obj=nomination,
+        before={"file": evidence.original_name, **before},
+        after={"publish": publish, "caption": evidence.public_caption},
+    )
+    data_changed(RESULTS_DATA)
+    return evidence
+
+
+@transaction.atomic
+def save_image_publication(user, nomination, choices: dict[int, dict]) -> int:
+    """Every image's choice from one form, all saved or none; returns how
+    many images changed. Images not named keep their choice."""
+    images = {image.pk: image for image in nomination.evidence.filter(kind__in=IMAGE_KINDS)}
+    changed = 0
+    for pk, choice in choices.items():
+        image = images.get(pk)
+        if image is None:
+            raise DomainError("That image is not part of this nomination")
+        caption = " ".join(choice.get("caption", "").split())
+        publish, consent = bool(choice.get("publish")), bool(choice.get("people_consent"))
+        if image.publish == publish and (
+            not publish or (image.public_caption == caption and image.people_consent == consent)
+        ):
+            continue
+        set_image_publication(user, image, publish=publish, caption=caption, people_consent=consent)
+        changed += 1
+    return changed
 
 
 # Completeness and submission -----------------------------------------------
@@ -388,6 +475,8 @@ def save_cycle(user, cycle: Cycle) -> Cycle:
     cycle.full_clean()
     created = cycle.pk is None
     cycle.save()
+    # The announcement instant may have moved: no cached winners page may outlive it.
+    data_changed(RESULTS_DATA)
     audit.record(
         actor=user,
         action="cycle.created" if created else "cycle.changed",

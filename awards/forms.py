@@ -116,6 +116,66 @@ class EvidenceForm(forms.Form):
     description = forms.CharField(label="What does this file show? (optional)", max_length=300, required=False)
 
 
+class ImagePublicationForm(forms.Form):
+    """For each image of a nomination: publish it if the nomination wins, its
+    public caption, and that everyone recognisable in it agreed. One form for
+    every image, so nothing typed for one image is lost saving another."""
+
+    def __init__(self, *args, images, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.images = images
+        for number, image in enumerate(images, start=1):
+            self.fields[f"publish_{image.pk}"] = forms.BooleanField(
+                label=f"Publish image {number} ({image.original_name}) if the nomination wins",
+                required=False,
+                initial=image.publish,
+            )
+            self.fields[f"caption_{image.pk}"] = forms.CharField(
+                label=f"Public caption for image {number}",
+                help_text="Shown beside the image and read out by screen readers. Your description of the file is "
+                "never published.",
+                max_length=200,
+                required=False,
+                initial=image.public_caption,
+            )
+            self.fields[f"consent_{image.pk}"] = forms.BooleanField(
+                label=f"Everyone who can be recognised in image {number} agreed to its publication",
+                required=False,
+                initial=image.people_consent,
+            )
+
+    def groups(self):
+        """(image, publish, caption, consent) bound fields, one group an image."""
+        return [
+            (image, self[f"publish_{image.pk}"], self[f"caption_{image.pk}"], self[f"consent_{image.pk}"])
+            for image in self.images
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for number, image in enumerate(self.images, start=1):
+            if not data.get(f"publish_{image.pk}"):
+                continue
+            if not (data.get(f"caption_{image.pk}") or "").strip():
+                self.add_error(f"caption_{image.pk}", f"Enter a public caption for image {number}")
+            if not data.get(f"consent_{image.pk}"):
+                self.add_error(
+                    f"consent_{image.pk}",
+                    f"Confirm that everyone who can be recognised in image {number} agreed to its publication",
+                )
+        return data
+
+    def choices(self) -> dict[int, dict]:
+        return {
+            image.pk: {
+                "publish": self.cleaned_data[f"publish_{image.pk}"],
+                "caption": self.cleaned_data[f"caption_{image.pk}"],
+                "people_consent": self.cleaned_data[f"consent_{image.pk}"],
+            }
+            for image in self.images
+        }
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label="Why are you withdrawing the nomination? (optional)",

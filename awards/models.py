@@ -61,6 +61,10 @@ class Cycle(models.Model):
         "of registered providers",
     )
     reference_counter = models.PositiveIntegerField(default=0, editable=False)
+    # Set when an administrator approves the cycle's results (judging's
+    # approve_results) and cleared if that approval is withdrawn: with the
+    # announcement instant, it is the embargo.
+    results_approved_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-year", "programme__name"]
@@ -88,9 +92,10 @@ class Cycle(models.Model):
         return self.nominations_open <= now <= self.nominations_close
 
     def results_public(self, now=None) -> bool:
-        """The embargo lifts at the announcement instant, not a second before."""
+        """The embargo: results are public once approved and the announcement
+        instant is reached, not a second before."""
         now = now or timezone.now()
-        return now >= self.winners_announced
+        return self.results_approved_at is not None and now >= self.winners_announced
 
     @property
     def reference_code(self) -> str:
@@ -257,9 +262,19 @@ class Nomination(models.Model):
     def entrant_state(self, now=None) -> str:
         """The state an entrant may see: an award stays hidden behind the
         embargo (shown as finalist) until the announcement instant."""
-        if self.state in NominationState.results() and not self.cycle.results_public(now):
+        from .disclosure import Audience, Fact, allows, phase_of
+
+        if self.state in NominationState.results() and not allows(Audience.ENTRANT, Fact.AWARD, phase_of(self, now)):
             return NominationState.FINALIST
         return self.state
+
+    @property
+    def was_judged(self) -> bool:
+        """Entered and found eligible: judges may have scored it."""
+        return self.state in NominationState.entered() and self.state not in (
+            NominationState.SUBMITTED,
+            NominationState.INELIGIBLE,
+        )
 
     @property
     def is_draft(self) -> bool:
@@ -302,8 +317,26 @@ class EvidenceFile(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    # Publication of an image with the results, chosen by the entrant for
+    # each image (awards.domain.set_image_publication). The description above
+    # is private to the entrant and the judges; only the public caption and
+    # the published copy, without its metadata, ever leave the service.
+    publish = models.BooleanField("publish this image if the nomination wins", default=False)
+    public_caption = models.CharField(max_length=200, blank=True)
+    people_consent = models.BooleanField(
+        "everyone who can be recognised in it agreed to its publication", default=False
+    )
+    published_file = models.FileField(max_length=300, blank=True)
+
     class Meta:
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in IMAGE_KINDS
+
+
+IMAGE_KINDS = ("jpeg", "png")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("nominations/<int:pk>/consent/", provider.edit_consent, name="edit_consent"),
     path("nominations/<int:pk>/evidence/", provider.evidence, name="evidence"),
     path("nominations/<int:pk>/evidence/<int:evidence_pk>/remove/", provider.evidence_remove, name="evidence_remove"),
+    path("nominations/<int:pk>/images/", provider.images, name="images"),
     path("nominations/<int:pk>/check/", provider.check_answers, name="check_answers"),
     path("nominations/<int:pk>/submitted/", provider.submitted, name="submitted"),
     path("nominations/<int:pk>/withdraw/", provider.withdraw, name="withdraw"),

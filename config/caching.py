@@ -1,7 +1,8 @@
 """Caching in the shared cache (Redis in production).
 
 Public pages: the register search and the winners pages are the same for
-every anonymous visitor, so their rendered responses are kept for a minute.
+every anonymous visitor, so their rendered responses are kept for a minute,
+under a key that carries the version of the data they show.
 Signed-in people always get a fresh page: their navigation differs, and
 staff expect to see their own changes at once.
 
@@ -22,13 +23,25 @@ from django.db import transaction
 
 PUBLIC_PAGE_SECONDS = 60
 
+# The data version of everything public about results: the approval, the
+# announcement instant, the published images. Domain functions that change
+# any of it call data_changed(RESULTS_DATA), so a postponed announcement hides
+# the winners pages on the very next request, not a minute later.
+RESULTS_DATA = "results"
 
-def cache_public_page(view):
+
+def cache_public_page(view=None, *, data=()):
+    """Keep an anonymous visitor's page for a minute, keyed by its address
+    and the current version of each kind of `data` it shows."""
+    if view is None:
+        return lambda view: cache_public_page(view, data=data)
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.user.is_authenticated or request.method != "GET":
             return view(request, *args, **kwargs)
-        key = "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        versions = "".join(f"{data_version(name)}:" for name in data)
+        key = "public-page:" + hashlib.sha256((versions + request.get_full_path()).encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -1,4 +1,6 @@
-"""Streaming CSV and XLSX downloads for staff exports.
+"""Every CSV and XLSX the service writes: staff exports, the press pack, the
+import template. Each cell goes through safe_cell, so nothing anyone typed
+runs as a formula in a spreadsheet.
 
 CSV rows are written as they are read, so memory stays flat for any size.
 XLSX uses openpyxl's write-only mode (one row in memory), built in a temporary
@@ -24,6 +26,18 @@ def safe_cell(value):
     return text
 
 
+def safe_row(row) -> list:
+    return [safe_cell(value) for value in row]
+
+
+def write_csv(handle, header, rows) -> None:
+    """Writes a CSV to a text handle (a file, a ZIP member), a row at a time."""
+    writer = csv.writer(handle)
+    writer.writerow(safe_row(header))
+    for row in rows:
+        writer.writerow(safe_row(row))
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -34,9 +48,9 @@ def csv_response(header, rows, filename):
 
     def lines():
         yield "\ufeff"  # so spreadsheet programs read UTF-8
-        yield writer.writerow(header)
+        yield writer.writerow(safe_row(header))
         for row in rows:
-            yield writer.writerow([safe_cell(value) for value in row])
+            yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -46,9 +60,9 @@ def csv_response(header, rows, filename):
 def xlsx_response(header, rows, filename, sheet_name="Export"):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name[:31])
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append(safe_row(row))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(handle)
     handle.seek(0)

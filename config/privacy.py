@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import JoinRequest, Membership, RoleGrant, User
 from accreditation.models import DassAppointment
+from awards.enums import NominationState
 from awards.models import Nomination
 from courses.models import Completion, LeaderProfile
 from judging.models import ConflictDeclaration, CriterionScore, JudgeProfile
@@ -49,8 +50,9 @@ def export_for(user) -> dict:
             for g in RoleGrant.objects.filter(user=user)
         ],
         "nominations_started": [
-            {"reference": n.reference, "category": n.category.name, "state": n.get_state_display()}
-            for n in Nomination.objects.filter(created_by=user).select_related("category")
+            # The state as the entrant may see it: an award stays hidden until announced.
+            {"reference": n.reference, "category": n.category.name, "state": NominationState(n.entrant_state()).label}
+            for n in Nomination.objects.filter(created_by=user).select_related("category", "cycle")
         ],
         "judge_profile": {
             "sector": judge.get_sector_background_display(),

@@ -386,6 +386,7 @@ def _seed(sizes, rng, progress, now, today, password):
         )
     _bulk(FinalResult, results, progress, "final results")
     Publication.objects.create(cycle=cycle, approved_at=now, entrants_notified_at=now)
+    Cycle.objects.filter(pk=cycle.pk).update(results_approved_at=now)
 
     # Site visits to six nominations a category, over the first ten days of the window.
     visited = []

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.enums import OrganisationKind, Sector
 from accounts.models import Organisation
+from config.exports import write_csv
 
 from .domain import refresh_search_document
 from .models import COURSE_REGIONS, Course, CourseState, DeliveryMode, FrameworkDomain, FrameworkLevel, ImportJob
@@ -78,25 +79,27 @@ class CleanRow:
 
 def template_csv() -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerow(
+    write_csv(
+        out,
+        COLUMNS,
         [
-            "LLP-001",
-            "Leadership Learning Partnership",
-            "Leading care services",
-            "A six-month programme for registered managers.",
-            "service-leaders; practice-leaders",
-            "leadership; management",
-            "blended",
-            "60",
-            "1200",
-            "national",
-            "public; private; voluntary; community",
-            "yes",
-            "https://example.org/course",
-            "listed",
-        ]
+            [
+                "LLP-001",
+                "Leadership Learning Partnership",
+                "Leading care services",
+                "A six-month programme for registered managers.",
+                "service-leaders; practice-leaders",
+                "leadership; management",
+                "blended",
+                "60",
+                "1200",
+                "national",
+                "public; private; voluntary; community",
+                "yes",
+                "https://example.org/course",
+                "listed",
+            ]
+        ],
     )
     return out.getvalue()
 

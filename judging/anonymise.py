@@ -2,7 +2,7 @@
 
 import re
 
-from .enums import Stage
+from awards.disclosure import Fact, allows
 
 PLACEHOLDERS = {
     "organisation": "[the organisation]",
@@ -12,8 +12,11 @@ PLACEHOLDERS = {
 }
 
 
-def is_anonymised(assignment) -> bool:
-    return assignment.stage == Stage.WRITTEN and assignment.nomination.cycle.anonymise_written_stage
+def is_anonymised(nomination, audience, phase) -> bool:
+    """Whether who entered is hidden from this audience now (awards.disclosure:
+    a cycle that anonymises its written stage hides it from judges until the
+    shortlist is published)."""
+    return not allows(audience, Fact.IDENTITY, phase, anonymised=nomination.cycle.anonymise_written_stage)
 
 
 def hidden_strings(nomination) -> list[tuple[str, str]]:

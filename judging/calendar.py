@@ -5,12 +5,27 @@ calendar programs replace the earlier invitation, and a cancellation is sent
 with METHOD:CANCEL.
 """
 
+import base64
+
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 
-def visit_invitation(visit, judges, *, method: str = "REQUEST") -> bytes:
+def visit_attachment(visit, *, judges=(), method: str = "REQUEST") -> dict:
+    """The invitation as an email attachment (the outbox stores it base64)."""
+    return {
+        "filename": "site-visit.ics",
+        "mimetype": f"text/calendar; method={method}",
+        "content_b64": base64.b64encode(visit_invitation(visit, judges=judges, method=method)).decode(),
+    }
+
+
+def visit_invitation(visit, *, judges=(), method: str = "REQUEST") -> bytes:
+    """The visit as an iCalendar event. `judges` are listed as attendees:
+    pass them only in the copies for the visiting judges themselves; the
+    provider's copy names no judge (awards.disclosure: judges are never
+    disclosed to entrants)."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.SERVICE_NAME}//Site visits//EN")
     calendar.add("version", "2.0")

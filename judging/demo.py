@@ -118,7 +118,7 @@ def seed_past_cycle(programme: Programme, judges, chair) -> Cycle:
     """Last year's cycle, judged to the end, with results announced a month ago."""
     now = timezone.now()
     announced = (now - timedelta(days=30)).replace(hour=19, minute=0, second=0, microsecond=0)
-    past = Cycle.objects.filter(programme=programme, publication__isnull=False).order_by("-year").first()
+    past = Cycle.objects.filter(programme=programme, results_approved_at__isnull=False).order_by("-year").first()
     if past is not None:
         return past
     year = announced.year - (1 if Cycle.objects.filter(programme=programme, year=announced.year).exists() else 0)
@@ -226,7 +226,7 @@ def seed_past_cycle(programme: Programme, judges, chair) -> Cycle:
         shortlist_rationale="The top three by normalised score",
     )
     admin = User.objects.filter(email="awards@demo.test").first()
-    Publication.objects.create(
-        cycle=past, approved_by=admin, approved_at=past.final_panel + timedelta(days=1), entrants_notified_at=announced
-    )
+    approved_at = past.final_panel + timedelta(days=1)
+    Publication.objects.create(cycle=past, approved_by=admin, approved_at=approved_at, entrants_notified_at=announced)
+    Cycle.objects.filter(pk=past.pk).update(results_approved_at=approved_at)
     return past

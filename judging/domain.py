@@ -1,7 +1,6 @@
 """Every judging change goes through these functions: permission, state,
 audit record and email in one transaction."""
 
-import base64
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +14,8 @@ from accounts.enums import SiteRole
 from accounts.models import User
 from awards.domain import email_provider, transition
 from awards.enums import NominationState
-from awards.models import Nomination
+from awards.models import Cycle, Nomination
+from config.caching import RESULTS_DATA, data_changed
 from notifications.mail import queue_email, queue_rendered_email, render_email
 
 from . import calendar
@@ -37,6 +37,7 @@ from .models import (
     TieBreak,
 )
 from .results import category_results
+from .rules import is_chair_for, may_act_as_chair, may_decide_shortlist
 
 
 def _require(user, perm, obj=None):
@@ -358,14 +359,17 @@ def _scores_changed(category_id) -> None:
     Panel.objects.filter(category_id=category_id).update(scores_changed_at=timezone.now())
 
 
-def is_chair_for(user, category) -> bool:
-    return Panel.objects.filter(category=category, chair=user).exists()
+def _acting(user, category) -> dict:
+    """What the audit record says of who took a chair's decision."""
+    return {} if is_chair_for(user, category) else {"acting_for_conflicted_chair": True}
 
 
 @transaction.atomic
 def reopen_scores(chair, assignment, *, reason: str) -> Assignment:
+    """The chair reopens a judge's submitted scorecard, with a reason; an
+    administrator does so where the chair has a conflict with the entrant."""
     assignment = Assignment.objects.select_for_update().select_related("nomination__category").get(pk=assignment.pk)
-    if not is_chair_for(chair, assignment.nomination.category):
+    if not may_act_as_chair(chair, assignment.nomination.category, [assignment.nomination]):
         raise PermissionDenied
     if not assignment.is_submitted:
         raise DomainError("These scores have not been submitted")
@@ -380,6 +384,7 @@ def reopen_scores(chair, assignment, *, reason: str) -> Assignment:
         action="score.reopened",
         obj=assignment.nomination,
         before={"judge": assignment.judge.email, "submitted_at": before.isoformat()},
+        after=_acting(chair, assignment.nomination.category),
         reason=reason.strip(),
     )
     queue_email(
@@ -391,14 +396,9 @@ def reopen_scores(chair, assignment, *, reason: str) -> Assignment:
     return assignment
 
 
-def _require_chair_or_admin(user, category):
-    if not (is_chair_for(user, category) or user.has_perm("judging.manage")):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def record_tie_break(chair, category, *, stage, preferred, over, reason) -> TieBreak:
-    if not is_chair_for(chair, category):
+    if not may_act_as_chair(chair, category, [preferred, over]):
         raise PermissionDenied
     if not reason.strip():
         raise DomainError("Enter the reason for the casting decision")
@@ -412,7 +412,7 @@ def record_tie_break(chair, category, *, stage, preferred, over, reason) -> TieB
         actor=chair,
         action="ranking.casting_decision",
         obj=category,
-        after={"preferred": preferred.reference, "over": over.reference, "stage": stage},
+        after={"preferred": preferred.reference, "over": over.reference, "stage": stage, **_acting(chair, category)},
         reason=reason.strip(),
     )
     return tie_break
@@ -425,13 +425,14 @@ def record_tie_break(chair, category, *, stage, preferred, over, reason) -> TieB
 def decide_shortlist(user, category, *, nomination_ids: list[int] | None, rationale: str):
     """The top N by ranking (nomination_ids None), or the chair's own selection
     with a rationale. Providers are told only when the shortlist is published."""
-    _require_chair_or_admin(user, category)
     panel = Panel.objects.select_for_update().get(category=category)
-    if panel.shortlist_published_at:
-        raise DomainError("The shortlist has already been published")
     rules = rules_for(category.cycle)
     ranking = category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
     candidates = {row.nomination_id for row in ranking}
+    if not may_decide_shortlist(user, category, Nomination.objects.filter(pk__in=candidates)):
+        raise PermissionDenied
+    if panel.shortlist_published_at:
+        raise DomainError("The shortlist has already been published")
     if nomination_ids is None:
         chosen = [row.nomination_id for row in ranking[: rules.shortlist_size] if row.judge_count]
     else:
@@ -503,16 +504,14 @@ def visit_problems(nomination, judges) -> list[str]:
 
 
 def _send_visit_emails(visit, method):
+    """The visiting judges' invitations list the visit team; the provider's
+    names no judge and carries no judge's address."""
     judges = list(visit.judges.all())
-    ics = calendar.visit_invitation(visit, judges, method=method)
-    attachment = {
-        "filename": "site-visit.ics",
-        "mimetype": f"text/calendar; method={method}",
-        "content_b64": base64.b64encode(ics).decode(),
-    }
     template = "site_visit_cancelled" if method == "CANCEL" else "site_visit_invitation"
-    recipients = [(judge.email, judge) for judge in judges] + [(visit.provider_contact_email, None)]
-    for email, user in recipients:
+    for_judges = calendar.visit_attachment(visit, judges=judges, method=method)
+    recipients = [(judge.email, judge, for_judges) for judge in judges]
+    recipients.append((visit.provider_contact_email, None, calendar.visit_attachment(visit, method=method)))
+    for email, user, attachment in recipients:
         subject, text, html = render_email(template, {"visit": visit, "person": user})
         queue_rendered_email(
             to=email,
@@ -655,7 +654,7 @@ def final_scores(category) -> dict[int, Decimal]:
 @transaction.atomic
 def record_final_result(chair, nomination, *, award, citation="", rationale="") -> FinalResult:
     category = nomination.category
-    if not is_chair_for(chair, category):
+    if not may_act_as_chair(chair, category, [nomination]):
         raise PermissionDenied
     panel = Panel.objects.get(category=category)
     if panel.state == PanelState.SIGNED_OFF:
@@ -690,7 +689,7 @@ def record_final_result(chair, nomination, *, award, citation="", rationale="") 
         actor=chair,
         action="final.decided",
         obj=nomination,
-        after={"award": award, "final_score": str(score)},
+        after={"award": award, "final_score": str(score), **_acting(chair, category)},
         reason=rationale.strip(),
     )
     return result
@@ -699,12 +698,12 @@ def record_final_result(chair, nomination, *, award, citation="", rationale="") 
 @transaction.atomic
 def sign_off(chair, panel) -> Panel:
     panel = Panel.objects.select_for_update().select_related("category__cycle").get(pk=panel.pk)
-    if panel.chair_id != chair.pk:
+    finalists = Nomination.objects.filter(category=panel.category, state=NominationState.FINALIST)
+    if not may_act_as_chair(chair, panel.category, finalists):
         raise PermissionDenied
     if panel.state != PanelState.ACTIVE:
         raise DomainError("Only an active panel can sign off")
     problems = composition_problems(panel)
-    finalists = Nomination.objects.filter(category=panel.category, state=NominationState.FINALIST)
     undecided = finalists.filter(final_result__isnull=True).count()
     if undecided:
         problems.append(f"{undecided} finalist{'s have' if undecided > 1 else ' has'} no award decision yet")
@@ -717,7 +716,11 @@ def sign_off(chair, panel) -> Panel:
     panel.signed_off_by = chair
     panel.save()
     audit.record(
-        actor=chair, action="panel.signed_off", obj=panel, before={"state": "active"}, after={"state": "signed_off"}
+        actor=chair,
+        action="panel.signed_off",
+        obj=panel,
+        before={"state": "active"},
+        after={"state": "signed_off", **_acting(chair, panel.category)},
     )
     return panel
 
@@ -745,6 +748,9 @@ def approve_results(admin, cycle, now=None) -> Publication:
         nomination = Nomination.objects.select_for_update().get(pk=result.nomination_id)
         transition(nomination, AWARD_STATES[result.award], actor=admin)
     publication = Publication.objects.create(cycle=cycle, approved_by=admin, approved_at=now)
+    Cycle.objects.filter(pk=cycle.pk).update(results_approved_at=now)
+    cycle.results_approved_at = now
+    data_changed(RESULTS_DATA)
     audit.record(
         actor=admin,
         action="results.approved",
@@ -756,8 +762,7 @@ def approve_results(admin, cycle, now=None) -> Publication:
 
 def results_are_public(cycle, now=None) -> bool:
     """The embargo: approved results, and the announcement instant reached."""
-    now = now or timezone.now()
-    return cycle.results_public(now) and Publication.objects.filter(cycle=cycle).exists()
+    return cycle.results_public(now)
 
 
 def notify_entrants_of_results(now=None) -> int:

@@ -1,7 +1,14 @@
-"""What each judge may see, in one place."""
+"""What each judge may see, and who each person is to a nomination, in one place."""
 
-from .enums import AssignmentState
-from .models import Assignment
+from django.db.models import Exists, OuterRef, Q, Value
+from django.utils import timezone
+
+from accounts.enums import SiteRole
+from accounts.models import Membership
+from awards.disclosure import Audience, phase_of
+
+from .enums import AssignmentState, PanelState, VisitState
+from .models import Assignment, ConflictDeclaration, Panel, PanelMember, SiteVisit
 
 
 def assignments_for_judge(user):
@@ -10,3 +17,143 @@ def assignments_for_judge(user):
     if not user.is_authenticated:
         return Assignment.objects.none()
     return Assignment.objects.filter(judge=user, state=AssignmentState.ACTIVE)
+
+
+def visits_for_judge(user):
+    """Visits the person is on the team for, except to an organisation they
+    have a conflict with (declared, or membership): they see nothing of those."""
+    if not user.is_authenticated:
+        return SiteVisit.objects.none()
+    return (
+        SiteVisit.objects.filter(judges=user)
+        .exclude(nomination__organisation__conflicts__judge=user)
+        .exclude(nomination__organisation__memberships__user=user)
+    )
+
+
+def conflicted_organisations(user, organisation_ids) -> set[int]:
+    """Organisations among these that the person declared a conflict with or
+    belongs to: either way they judge nothing of theirs."""
+    if not user.is_authenticated:
+        return set()
+    ids = set(organisation_ids)
+    declared = ConflictDeclaration.objects.filter(judge=user, organisation__in=ids).values_list(
+        "organisation_id", flat=True
+    )
+    member = Membership.objects.filter(user=user, organisation__in=ids).values_list("organisation_id", flat=True)
+    return set(declared.union(member))
+
+
+def audiences_for(user, nominations, *, stage=None) -> dict[int, str]:
+    """Who the person is to each nomination (awards.disclosure.Audience), in
+    a fixed number of queries however many nominations there are.
+
+    In order: a conflict of interest (declared, or membership of the entrant
+    organisation) outweighs every role; a judge whose own scorecard (at
+    `stage`, or any stage) is not yet submitted sees no one else's, even as
+    chair or administrator; then administrator, chair, a judge whose scores
+    are in, media partner, other panel member, and everyone else."""
+    nominations = list(nominations)
+    if not user.is_authenticated:
+        return dict.fromkeys((n.pk for n in nominations), Audience.PUBLIC)
+    ids = [n.pk for n in nominations]
+    categories = {n.category_id for n in nominations}
+    conflicted = conflicted_organisations(user, {n.organisation_id for n in nominations})
+    mine = Assignment.objects.filter(judge=user, state=AssignmentState.ACTIVE, nomination__in=ids)
+    if stage is not None:
+        mine = mine.filter(stage=stage)
+    assigned, unsubmitted = set(), set()
+    for nomination_id, submitted_at in mine.values_list("nomination_id", "submitted_at"):
+        assigned.add(nomination_id)
+        if submitted_at is None:
+            unsubmitted.add(nomination_id)
+    chaired = set(Panel.objects.filter(chair=user, category__in=categories).values_list("category_id", flat=True))
+    member_of = set(
+        PanelMember.objects.filter(judge=user, panel__category__in=categories).values_list(
+            "panel__category_id", flat=True
+        )
+    )
+    is_admin = user.has_perm("judging.manage")
+    is_media = user.has_site_role(SiteRole.MEDIA_PARTNER)
+    audiences = {}
+    for nomination in nominations:
+        if nomination.organisation_id in conflicted:
+            audience = Audience.CONFLICTED_JUDGE
+        elif nomination.pk in unsubmitted:
+            audience = Audience.ASSIGNED_JUDGE
+        elif is_admin:
+            audience = Audience.ADMIN
+        elif nomination.category_id in chaired:
+            audience = Audience.CHAIR
+        elif nomination.pk in assigned:
+            audience = Audience.SUBMITTED_JUDGE
+        elif is_media:
+            audience = Audience.MEDIA
+        elif nomination.category_id in member_of:
+            audience = Audience.PANEL_MEMBER
+        else:
+            audience = Audience.PUBLIC
+        audiences[nomination.pk] = audience
+    return audiences
+
+
+def audience_for(user, nomination, *, stage=None) -> str:
+    return audiences_for(user, [nomination], stage=stage)[nomination.pk]
+
+
+def with_phase_inputs(nominations):
+    """Annotates, in the same query, what judging knows of each nomination's
+    phase: judges are scoring it, a visit is arranged, its panel signed off."""
+    return nominations.annotate(
+        phase_scoring=Exists(Assignment.objects.filter(nomination=OuterRef("pk"), state=AssignmentState.ACTIVE)),
+        phase_visit=Exists(SiteVisit.objects.filter(nomination=OuterRef("pk"), state=VisitState.SCHEDULED)),
+        phase_decided=Exists(Panel.objects.filter(category=OuterRef("category_id"), state=PanelState.SIGNED_OFF)),
+    )
+
+
+def phases_for(nominations, now=None) -> dict[int, str]:
+    """Each nomination's phase (awards.disclosure.phase_of). Nominations from
+    with_phase_inputs (with their cycle) cost no query; others cost one."""
+    nominations = list(nominations)
+    if any(not hasattr(n, "phase_scoring") for n in nominations):
+        from awards.models import Nomination
+
+        loaded = with_phase_inputs(Nomination.objects.select_related("cycle")).in_bulk([n.pk for n in nominations])
+        nominations = [loaded[n.pk] for n in nominations]
+    now = now or timezone.now()
+    return {
+        n.pk: phase_of(n, now, scoring=n.phase_scoring, visit=n.phase_visit, decided=n.phase_decided)
+        for n in nominations
+    }
+
+
+def phase_for(nomination, now=None) -> str:
+    return phases_for([nomination], now)[nomination.pk]
+
+
+def withheld_from(user, category, stage) -> tuple[set[int], set[int]]:
+    """The category's nominations whose rows this person may not see on the
+    ranking, in one query: (conflicted with the entrant, own scorecard at
+    this stage not yet submitted). The category-wide form of the first two
+    rules of audiences_for."""
+    from awards.models import Nomination
+
+    if not user.is_authenticated:
+        return set(), set()
+    conflicted = (
+        Nomination.objects.filter(category=category)
+        .filter(Q(organisation__conflicts__judge=user) | Q(organisation__memberships__user=user))
+        .annotate(kind=Value("conflicted"))
+        .values_list("kind", "pk")
+    )
+    waiting = (
+        Assignment.objects.filter(
+            judge=user, nomination__category=category, stage=stage, state=AssignmentState.ACTIVE, submitted_at=None
+        )
+        .annotate(kind=Value("waiting"))
+        .values_list("kind", "nomination_id")
+    )
+    found = {"conflicted": set(), "waiting": set()}
+    for kind, nomination_id in conflicted.union(waiting, all=True):
+        found[kind].add(nomination_id)
+    return found["conflicted"], found["waiting"] - found["conflicted"]

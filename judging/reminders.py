@@ -2,7 +2,6 @@
 deadline; overdue to the panel chair) and site visits (7 and 1 days before,
 to the visiting judges and the provider's contact, with the invitation)."""
 
-import base64
 from datetime import timedelta
 
 from django.utils import timezone
@@ -78,15 +77,11 @@ def sweep_site_visits(now=None) -> int:
         if milestone is None:
             continue
         judges = list(visit.judges.all())
-        ics = calendar.visit_invitation(visit, judges)
-        attachment = [
-            {
-                "filename": "site-visit.ics",
-                "mimetype": "text/calendar; method=REQUEST",
-                "content_b64": base64.b64encode(ics).decode(),
-            }
-        ]
-        for email, person in [(j.email, j) for j in judges] + [(visit.provider_contact_email, None)]:
+        # The provider's copy names no judge (as with the invitation itself).
+        for_judges = [calendar.visit_attachment(visit, judges=judges)]
+        for_provider = [calendar.visit_attachment(visit)]
+        recipients = [(j.email, j, for_judges) for j in judges] + [(visit.provider_contact_email, None, for_provider)]
+        for email, person, attachment in recipients:
             if (visit.pk, email, milestone.label) in sent_before:
                 continue
             to_send.append(Due(visit.pk, email, milestone.label, {"visit": visit}, person, attachment))

@@ -1,4 +1,5 @@
-"""Who may do what in judging (django-rules predicates)."""
+"""Who may do what in judging (django-rules predicates, and the "may" checks
+that need more than one object)."""
 
 import rules
 
@@ -14,3 +15,45 @@ rules.add_perm("judging.manage", is_awards_admin)
 rules.add_perm("judging.judge", is_judge)
 rules.add_perm("judging.view_panel", is_awards_admin | chairs_panel)
 rules.add_perm("judging.press_pack", is_media_partner | is_awards_admin)
+
+
+def is_chair_for(user, category) -> bool:
+    from .models import Panel
+
+    return user.is_authenticated and Panel.objects.filter(category=category, chair=user).exists()
+
+
+def chair_is_conflicted(category, nominations) -> bool:
+    """Whether the category's chair has a conflict of interest (declared, or
+    membership) with the organisation of any of these nominations."""
+    from .models import Panel
+    from .queries import conflicted_organisations
+
+    panel = Panel.objects.filter(category=category).select_related("chair").first()
+    if panel is None or panel.chair is None:
+        return False
+    return bool(conflicted_organisations(panel.chair, {n.organisation_id for n in nominations}))
+
+
+def may_act_as_chair(user, category, nominations) -> bool:
+    """May this person take the chair's decision on these nominations (a
+    casting decision, a final decision, reopening scores, signing off)?
+
+    The chair may, unless conflicted with one of them: then an awards
+    administrator acts instead, and the audit record says so (DESIGN:
+    conflicts; issue 15). An administrator never takes a decision that
+    belongs to an unconflicted chair."""
+    if not user.is_authenticated:
+        return False
+    conflicted = chair_is_conflicted(category, nominations)
+    if is_chair_for(user, category):
+        return not conflicted
+    return conflicted and user.has_perm("judging.manage")
+
+
+def may_decide_shortlist(user, category, nominations) -> bool:
+    """The chair, unless conflicted with one of the candidates, or an awards
+    administrator, who may decide the shortlist for the panel at any time."""
+    if user.is_authenticated and user.has_perm("judging.manage"):
+        return True
+    return is_chair_for(user, category) and not chair_is_conflicted(category, nominations)

@@ -60,6 +60,7 @@ def build_world() -> World:
     from accreditation import credentials
     from accreditation.models import Accreditation, Application
     from accreditation.models import EvidenceFile as ApplicationEvidence
+    from awards import domain as awards_domain
     from awards.models import Cycle, Nomination
     from courses.models import Completion, CompletionState, Course, FrameworkLevel, ImportJob
     from judging import domain as judging
@@ -127,6 +128,9 @@ def build_world() -> World:
     winner = Nomination.objects.get(cycle=past, state="winner")
     Nomination.objects.filter(pk=winner.pk).update(organisation=riverside)
     winner_image = _evidence(winner, "residents.png", PNG_BYTES, "png", "image/png")
+    awards_domain.set_image_publication(
+        people["provider_a"], winner_image, publish=True, caption="Residents in the garden", people_consent=True
+    )
     visit = SiteVisit.objects.get(nomination=winner)
     # A visit to provider A's entry that happened yesterday, report not yet written.
     open_visit = SiteVisit.objects.create(

@@ -354,5 +354,7 @@ def test_withdraw_before_results(client, setting, run_on_commit):
 def test_withdraw_refused_after_results(setting):
     cycle, category, user, organisation = setting
     nomination = make_nomination(category, organisation, user, state=NominationState.FINALIST)
+    cycle.results_approved_at = cycle.final_panel
+    cycle.save()
     with pytest.raises(DomainError, match="once the results have been announced"):
         domain.withdraw_nomination(user, nomination, now=cycle.winners_announced)

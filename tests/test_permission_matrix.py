@@ -55,9 +55,9 @@ account_reset_password_from_key      GET   uidb36=1,key=not-a-key               
 account_reset_password_done          GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200
 mfa_index                            GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200
 mfa_authenticate                     GET   -                                         login 302   302   302   302   302   302   302   302   302   302   302   302
-mfa_reauthenticate                   GET   -                                         login 302   302   200   200   200   200   200   302   302   302   302   302
+mfa_reauthenticate                   GET   -                                         login 302   302   200   200   200   200   200   302   302   302   302   200
 mfa_activate_totp                    GET   -                                         login 302   302   302   302   302   302   302   302   302   302   302   302
-mfa_deactivate_totp                  GET   -                                         login 404   404   302   302   302   302   302   404   404   404   404   404
+mfa_deactivate_totp                  GET   -                                         login 404   404   302   302   302   302   302   404   404   404   404   302
 mfa_view_recovery_codes              GET   -                                         login 404   404   404   404   404   404   404   404   404   404   404   404
 mfa_generate_recovery_codes          GET   -                                         login 302   302   302   302   302   302   302   302   302   302   302   302
 mfa_download_recovery_codes          GET   -                                         login 404   404   404   404   404   404   404   404   404   404   404   404
@@ -81,6 +81,7 @@ awards:edit_answers                  GET   pk=draft                             
 awards:edit_statement                GET   pk=draft                                  login 200   404   404   404   404   404   404   404   404   404   404   404
 awards:edit_consent                  GET   pk=draft                                  login 200   404   404   404   404   404   404   404   404   404   404   404
 awards:evidence                      GET   pk=draft                                  login 200   404   404   404   404   404   404   404   404   404   404   404
+awards:images                        GET   pk=entry                                  login 200   404   404   404   404   404   404   404   404   404   404   404
 awards:evidence_remove               POST  pk=draft,evidence_pk=draft_evidence       login 302   404   404   404   404   404   404   404   404   404   404   404
 awards:check_answers                 GET   pk=draft                                  login 200   404   404   404   404   404   404   404   404   404   404   404
 awards:submitted                     GET   pk=entry                                  login 200   404   404   404   404   404   404   404   404   404   404   404

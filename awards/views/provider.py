@@ -12,17 +12,19 @@ from accounts.models import Organisation
 from config.downloads import private_file_response
 
 from .. import domain
+from ..disclosure import Audience, Fact, allows, entrant_history, phase_of
 from ..enums import NominationState
 from ..forms import (
     AnswersForm,
     EvidenceForm,
+    ImagePublicationForm,
     PublicationConsentForm,
     ServiceForm,
     StartNominationForm,
     StatementForm,
     WithdrawForm,
 )
-from ..models import Category, EvidenceFile, Question
+from ..models import IMAGE_KINDS, Category, EvidenceFile, Question
 from ..queries import nominations_for_provider
 from .common import nomination_timeline, visible_nomination
 
@@ -77,10 +79,16 @@ def start(request):
 
 @login_required
 def nomination(request, pk):
-    """The task list for a draft; the summary and history once submitted."""
+    """The task list for a draft; the summary and history once submitted.
+
+    This is the entrant's page, so it shows what the entrant organisation may
+    see (awards.disclosure), to everyone who opens it: administrators read
+    the full history on the staff page."""
     item = visible_nomination(request.user, pk)
     questions = list(item.category.questions.all())
     evidence = list(item.evidence.all())
+    members = set(item.organisation.memberships.values_list("user_id", flat=True))
+    phase = phase_of(item)
     return render(
         request,
         "awards/provider/nomination.html",
@@ -90,10 +98,38 @@ def nomination(request, pk):
             "questions": questions,
             "answers": {a.question_id: a for a in item.answers.all()},
             "evidence": evidence,
-            "timeline": nomination_timeline(item),
-            "is_member": item.organisation.memberships.filter(user=request.user).exists(),
+            "has_images": any(file.is_image for file in evidence),
+            "history": entrant_history(item, nomination_timeline(item), members=members),
+            "is_member": request.user.pk in members,
+            "show_feedback": item.was_judged and allows(Audience.ENTRANT, Fact.FEEDBACK, phase),
             "can_withdraw": item.state in NominationState.withdrawable() and not item.cycle.results_public(),
         },
+    )
+
+
+@login_required
+def images(request, pk):
+    """The entrant chooses which images may be published if the nomination
+    wins, each with a public caption and the consent of the people in it."""
+    item = visible_nomination(request.user, pk, members_only=True)
+    files = list(item.evidence.filter(kind__in=IMAGE_KINDS).order_by("uploaded_at", "pk"))
+    form = ImagePublicationForm(request.POST or None, images=files)
+    withdrawn = item.state == NominationState.WITHDRAWN
+    if request.method == "POST" and not withdrawn and form.is_valid():
+        try:
+            changed = domain.save_image_publication(request.user, item, form.choices())
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Your choices have been saved." if changed else "Nothing was changed: your choices are as they were.",
+            )
+            return redirect("awards:nomination", pk=item.pk)
+    return render(
+        request,
+        "awards/provider/images.html",
+        {"nomination": item, "form": form, "withdrawn": withdrawn, "has_images": bool(files)},
     )
 
 

@@ -9,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.domain import DomainError
 from accounts.models import Organisation
 from accounts.views import permission_required
+from awards.disclosure import Fact, allows
 from config.downloads import private_file_response
 
 from .. import anonymise, calendar, domain
 from ..enums import AssignmentState, Stage, VisitState
 from ..forms import ConflictForm, ProfileForm, ScoreForm, VisitReportForm
-from ..models import Assignment, ConflictDeclaration, JudgeProfile, SiteVisit
-from ..queries import assignments_for_judge
+from ..models import Assignment, ConflictDeclaration, JudgeProfile
+from ..queries import assignments_for_judge, audience_for, phase_for, visits_for_judge
 
 judge_required = permission_required("judging.judge")
 
@@ -50,7 +51,8 @@ def home(request):
     progress = {stage: (sum(1 for a in items if a.is_submitted), len(items)) for stage, items in by_stage.items()}
     deadlines = sorted({a.nomination.cycle.scoring_deadline for a in by_stage[Stage.WRITTEN] if not a.is_submitted})
     visits = (
-        SiteVisit.objects.filter(judges=request.user, state=VisitState.SCHEDULED)
+        visits_for_judge(request.user)
+        .filter(state=VisitState.SCHEDULED)
         .select_related("nomination__category")
         .order_by("starts_at")
     )
@@ -116,18 +118,26 @@ def declare_conflict(request, organisation_pk):
     return render(request, "judging/judge/declare_conflict.html", {"form": form, "organisation": organisation})
 
 
-def _own_assignment(user, pk) -> Assignment:
-    return get_object_or_404(
+def _own_assignment(user, pk, fact=Fact.ENTRY):
+    """The judge's active assignment, with who they are to the nomination and
+    its phase; 404 unless the disclosure policy lets them see `fact` of it
+    (a judge who belongs to the entrant organisation sees nothing)."""
+    assignment = get_object_or_404(
         assignments_for_judge(user).select_related(
             "nomination__category", "nomination__cycle", "nomination__organisation"
         ),
         pk=pk,
     )
+    audience = audience_for(user, assignment.nomination, stage=assignment.stage)
+    phase = phase_for(assignment.nomination)
+    if not allows(audience, fact, phase):
+        raise Http404
+    return assignment, audience, phase
 
 
 @judge_required
 def score(request, pk):
-    assignment = _own_assignment(request.user, pk)
+    assignment, audience, phase = _own_assignment(request.user, pk)
     nomination = assignment.nomination
     criteria = list(nomination.category.criteria.filter(stage=assignment.stage))
     existing = {s.criterion_id: (s.score, s.comment) for s in assignment.scores.all()}
@@ -141,7 +151,7 @@ def score(request, pk):
         else:
             messages.success(request, "Your scores have been submitted." if submit else "Your draft has been saved.")
             return redirect("judging:home" if submit else "judging:score", **({} if submit else {"pk": pk}))
-    hidden = anonymise.is_anonymised(assignment)
+    hidden = anonymise.is_anonymised(nomination, audience, phase)
     show = (lambda text: anonymise.redact(text, nomination)) if hidden else (lambda text: text)
     answers = [
         (answer.question.text, show(answer.text), answer.question.word_limit)
@@ -167,16 +177,16 @@ def score(request, pk):
             "visit": nomination.site_visits.filter(state=VisitState.SCHEDULED).first()
             if assignment.stage == Stage.SITE_VISIT
             else None,
+            "may_see_others": assignment.is_submitted,
         },
     )
 
 
 @judge_required
 def others_scores(request, pk):
-    """Other judges' submitted scores: only after submitting your own."""
-    assignment = _own_assignment(request.user, pk)
-    if not assignment.is_submitted:
-        raise Http404
+    """Other judges' submitted scores, without their names: only after
+    submitting your own (awards.disclosure: scores)."""
+    assignment, _, _ = _own_assignment(request.user, pk, fact=Fact.SCORES)
     others = (
         Assignment.objects.filter(
             nomination=assignment.nomination,
@@ -193,7 +203,7 @@ def others_scores(request, pk):
 
 @judge_required
 def conflict_from_assignment(request, pk):
-    assignment = _own_assignment(request.user, pk)
+    assignment, _, _ = _own_assignment(request.user, pk)
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,11 +222,11 @@ def conflict_from_assignment(request, pk):
 
 @judge_required
 def evidence_download(request, pk, evidence_pk):
-    assignment = _own_assignment(request.user, pk)
+    assignment, audience, phase = _own_assignment(request.user, pk)
     files = list(assignment.nomination.evidence.all())
     for index, evidence in enumerate(files, start=1):
         if evidence.pk == evidence_pk:
-            hidden = anonymise.is_anonymised(assignment)
+            hidden = anonymise.is_anonymised(assignment.nomination, audience, phase)
             name = anonymise.evidence_name(index, evidence) if hidden else evidence.original_name
             return private_file_response(evidence.file, filename=name, mimetype=evidence.mimetype)
     raise Http404
@@ -225,9 +235,7 @@ def evidence_download(request, pk, evidence_pk):
 @judge_required
 def visit(request, pk):
     site_visit = get_object_or_404(
-        SiteVisit.objects.select_related("nomination__category", "nomination__organisation"),
-        pk=pk,
-        judges=request.user,
+        visits_for_judge(request.user).select_related("nomination__category", "nomination__organisation"), pk=pk
     )
     form = VisitReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -250,10 +258,10 @@ def visit(request, pk):
 
 @judge_required
 def visit_ics(request, pk):
-    site_visit = get_object_or_404(SiteVisit, pk=pk, judges=request.user)
+    site_visit = get_object_or_404(visits_for_judge(request.user), pk=pk)
     method = "CANCEL" if site_visit.state == VisitState.CANCELLED else "REQUEST"
     response = HttpResponse(
-        calendar.visit_invitation(site_visit, list(site_visit.judges.all()), method=method),
+        calendar.visit_invitation(site_visit, judges=list(site_visit.judges.all()), method=method),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="site-visit.ics"'

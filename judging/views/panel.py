@@ -15,13 +15,14 @@ from accounts.domain import DomainError
 from accounts.enums import SiteRole
 from accounts.models import User
 from accounts.views import permission_required
+from awards.disclosure import Audience, Fact, allows
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
 from config.exports import table_response
 from config.forms import is_id
 
 from .. import domain, reports
-from ..enums import AssignmentState, Stage
+from ..enums import AssignmentState, PanelState, Stage
 from ..forms import (
     FinalResultForm,
     InviteJudgeForm,
@@ -34,7 +35,9 @@ from ..forms import (
     VisitForm,
 )
 from ..models import Assignment, JudgeInvitation, Panel, Publication, ShortlistEntry, SiteVisit
+from ..queries import audiences_for, conflicted_organisations, phases_for, with_phase_inputs, withheld_from
 from ..results import cached_category_results
+from ..rules import may_act_as_chair
 
 manage_required = permission_required("judging.manage")
 
@@ -199,6 +202,11 @@ def panel_detail(request, pk):
         )
         .order_by("reference")
     )
+    if not is_admin:
+        # A chair sees nothing of entrants they have a conflict of interest with.
+        eligible = eligible.exclude(
+            Q(organisation__conflicts__judge=request.user) | Q(organisation__memberships__user=request.user)
+        )
     short = request.session.get(f"short-{panel.pk}", {})
     return render(
         request,
@@ -224,15 +232,28 @@ RANKING_PAGE_SIZE = 50
 def results(request, pk):
     """The ranking, 50 nominations a page: chair and administrators only.
     Judges get 404. The chair records casting decisions here; the shortlist
-    and reopening a judge's scores have pages of their own."""
+    and reopening a judge's scores have pages of their own.
+
+    What each row shows comes from awards.disclosure: a viewer with a
+    conflict of interest with an entrant does not see its row, nor does a
+    viewer who is one of its judges and has not submitted their own scores;
+    names of entrants are hidden while a cycle judges anonymously."""
     panel = _panel_for(request.user, pk)
     stage = request.GET.get("stage", Stage.WRITTEN)
     if stage not in Stage.values:
         raise Http404
     rules = domain.rules_for(panel.category.cycle)
     rows = cached_category_results(panel, stage, rules.disagreement_threshold)
-    tied = [row for row in rows if row.tied]
+    conflicted, waiting = withheld_from(request.user, panel.category, stage)
+    shown = [row for row in rows if row.nomination_id not in conflicted and row.nomination_id not in waiting]
+    is_admin = request.user.has_perm("judging.manage")
     is_chair = panel.chair_id == request.user.pk
+    # Where the chair has a conflict, an administrator takes the chair's decisions.
+    chair_conflicted = set()
+    if is_admin and not is_chair and panel.chair:
+        chair_conflicted = withheld_from(panel.chair, panel.category, stage)[0]
+    tied = [row for row in shown if row.tied]
+    may_cast = bool(tied) and (is_chair or any(row.nomination_id in chair_conflicted for row in tied))
     tie_form = TieBreakForm(request.POST or None, rows=tied, prefix="tie")
     if request.method == "POST":
         action = request.POST.get("action")
@@ -258,10 +279,11 @@ def results(request, pk):
                 return redirect(f"{request.path}?stage={stage}")
         except DomainError as error:
             messages.error(request, str(error))
-    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     shortlist = dict(
         ShortlistEntry.objects.filter(nomination__category=panel.category).values_list("nomination_id", "shortlisted")
     )
+    viewer = Audience.ADMIN if is_admin else Audience.CHAIR
     return render(
         request,
         "judging/manage/results.html",
@@ -270,26 +292,46 @@ def results(request, pk):
             "stage": stage,
             "stages": Stage.choices,
             "page": page,
-            "rows": _ranking_rows(panel, page, stage, shortlist, is_chair),
+            "rows": _ranking_rows(
+                panel, page, stage, shortlist, viewer, may_reopen=is_chair, chair_conflicted=chair_conflicted
+            ),
             "summary": {
-                "ranked": len(rows),
-                "disagreement": sum(row.disagreement for row in rows),
-                "needs_casting_vote": sum(row.needs_casting_vote for row in rows),
+                "ranked": len(shown),
+                "disagreement": sum(row.disagreement for row in shown),
+                "needs_casting_vote": sum(row.needs_casting_vote for row in shown),
             },
+            "withheld_conflicted": len(conflicted & {row.nomination_id for row in rows}),
+            "withheld_waiting": len(waiting & {row.nomination_id for row in rows}),
+            "renumbered": len(shown) != len(rows),
+            "may_cast": may_cast,
             "is_chair": is_chair,
-            "is_admin": request.user.has_perm("judging.manage"),
+            "may_shortlist": is_admin or (is_chair and not conflicted),
+            "is_admin": is_admin,
             "rules": rules,
-            "tie_form": tie_form if tied else None,
+            "tie_form": tie_form if may_cast else None,
             "shortlisted": sum(shortlist.values()),
         },
     )
 
 
-def _ranking_rows(panel, page, stage, shortlist, is_chair) -> list[dict]:
+def _ranking_rows(panel, page, stage, shortlist, viewer, *, may_reopen, chair_conflicted) -> list[dict]:
     """What the ranking table shows for one page of rows, worked out here
-    rather than in the template, which was most of the page's time."""
+    rather than in the template, which was most of the page's time. Ranks
+    are positions among the rows shown."""
     on_page = [row.nomination_id for row in page]
-    nominations = Nomination.objects.only("reference", "service_name").in_bulk(on_page)
+    nominations = with_phase_inputs(
+        Nomination.objects.select_related("cycle").only(
+            "reference",
+            "service_name",
+            "state",
+            "submitted_at",
+            "category_id",
+            "cycle__winners_announced",
+            "cycle__results_approved_at",
+            "cycle__anonymise_written_stage",
+        )
+    ).in_bulk(on_page)
+    phases = phases_for(nominations.values())
     judges = {}
     for assignment in (
         Assignment.objects.filter(nomination__in=on_page, stage=stage, state=AssignmentState.ACTIVE)
@@ -302,24 +344,30 @@ def _ranking_rows(panel, page, stage, shortlist, is_chair) -> list[dict]:
     # times took a fifth of the page's time.
     reopen_prefix = reverse("judging:reopen_scores", args=[panel.pk, 0]).removesuffix("0/")
     table = []
-    for row in page:
+    for position, row in enumerate(page, start=page.start_index()):
         nomination = nominations[row.nomination_id]
+        phase = phases[row.nomination_id]
+        named = allows(viewer, Fact.JUDGES, phase)
+        reopen_here = may_reopen or row.nomination_id in chair_conflicted
         scorecards = []
-        for assignment in judges.get(row.nomination_id, []):
+        for number, assignment in enumerate(judges.get(row.nomination_id, []), start=1):
             total = row.judge_totals.get(assignment.judge_id)
-            reopen = f"{reopen_prefix}{assignment.pk}/" if is_chair and assignment.submitted_at else None
+            reopen = f"{reopen_prefix}{assignment.pk}/" if reopen_here and assignment.submitted_at else None
             scorecards.append(
                 {
-                    "judge": assignment.judge.get_full_name(),
+                    "judge": assignment.judge.get_full_name() if named else f"Judge {number}",
                     "total": "not submitted" if total is None else f"{total:.1f}",
                     "reopen": reopen,
                 }
             )
+        anonymised = nomination.cycle.anonymise_written_stage
         table.append(
             {
-                "rank": row.rank,
+                "rank": position,
                 "reference": nomination.reference,
-                "service_name": nomination.service_name,
+                "service_name": nomination.service_name
+                if allows(viewer, Fact.IDENTITY, phase, anonymised=anonymised)
+                else "",
                 "shortlisted": shortlist.get(row.nomination_id, False),
                 "normalised": f"{row.normalised:.1f}",
                 "mean": f"{row.mean:.1f}",
@@ -335,17 +383,30 @@ def _ranking_rows(panel, page, stage, shortlist, is_chair) -> list[dict]:
 @login_required
 def shortlist(request, pk):
     """The chair or an administrator decides the shortlist: the top N by the
-    ranking, or the panel's own selection with its rationale."""
+    ranking, or the panel's own selection with its rationale. A chair with a
+    conflict of interest with an entrant leaves it to an administrator; a
+    chair who has not submitted their own scores yet must do so first."""
     panel = _panel_for(request.user, pk)
     if panel.shortlist_published_at:
         messages.info(request, "The shortlist has already been published.")
         return redirect("judging:results", pk=panel.pk)
     rules = domain.rules_for(panel.category.cycle)
     rows = cached_category_results(panel, Stage.WRITTEN, rules.disagreement_threshold)
+    conflicted, waiting = withheld_from(request.user, panel.category, Stage.WRITTEN)
+    candidates = {row.nomination_id for row in rows}
+    refusal = None
+    if conflicted & candidates and not request.user.has_perm("judging.manage"):
+        refusal = (
+            "An awards administrator decides this panel's shortlist, because you have a conflict of interest "
+            "with an entrant in this category."
+        )
+    elif waiting & candidates:
+        references = sorted(row.reference for row in rows if row.nomination_id in waiting)
+        refusal = f"Submit your own scores first, for {', '.join(references)}: then the ranking is open to you."
     chosen = ShortlistEntry.objects.filter(nomination__category=panel.category, shortlisted=True)
     initial = {"nominations": [str(pk) for pk in chosen.values_list("nomination_id", flat=True)]}
-    form = ShortlistForm(request.POST or None, rows=rows, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = ShortlistForm(request.POST or None, rows=[] if refusal else rows, initial=initial)
+    if request.method == "POST" and not refusal and form.is_valid():
         selection = None
         if form.cleaned_data["mode"] == "select":
             selection = [int(value) for value in form.cleaned_data["nominations"]]
@@ -359,19 +420,22 @@ def shortlist(request, pk):
             messages.success(request, "The shortlist has been decided.")
             return redirect("judging:results", pk=panel.pk)
     return render(
-        request, "judging/manage/shortlist.html", {"panel": panel, "form": form, "size": rules.shortlist_size}
+        request,
+        "judging/manage/shortlist.html",
+        {"panel": panel, "form": form, "size": rules.shortlist_size, "refusal": refusal},
     )
 
 
 @login_required
 def reopen_scores(request, pk, assignment_pk):
-    """The chair reopens one judge's submitted scores, giving the reason."""
+    """The chair reopens one judge's submitted scores, giving the reason (an
+    administrator, where the chair has a conflict with the entrant)."""
     panel = _panel_for(request.user, pk)
-    if panel.chair_id != request.user.pk:
-        raise Http404
     assignment = get_object_or_404(
         Assignment.objects.select_related("judge", "nomination"), pk=assignment_pk, nomination__category=panel.category
     )
+    if not may_act_as_chair(request.user, panel.category, [assignment.nomination]):
+        raise Http404
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = "Why are the scores being reopened?"
     form.fields["reason"].error_messages["required"] = "Enter the reason for reopening the scores"
@@ -459,9 +523,11 @@ def visit_form(request, nomination_pk, pk=None):
 
 @login_required
 def final(request, pk):
-    """Finalists with their combined scores; the chair records awards and signs off."""
+    """Finalists with their combined scores; the chair records awards and
+    signs off. A finalist whose entrant the viewer has a conflict with is not
+    shown to them, nor one whose site-visit scores they have yet to submit;
+    where the chair has a conflict, an administrator takes the decision."""
     panel = _panel_for(request.user, pk)
-    is_chair = panel.chair_id == request.user.pk
     scores = domain.final_scores(panel.category)
     finalists = list(
         Nomination.objects.filter(
@@ -471,8 +537,28 @@ def final(request, pk):
         .select_related("final_result")
         .order_by("reference")
     )
+    audiences = audiences_for(request.user, finalists)
+    withheld = sum(audiences[n.pk] in (Audience.CONFLICTED_JUDGE, Audience.ASSIGNED_JUDGE) for n in finalists)
+    shown = [n for n in finalists if audiences[n.pk] not in (Audience.CONFLICTED_JUDGE, Audience.ASSIGNED_JUDGE)]
+    is_chair = panel.chair_id == request.user.pk
+    chair_conflicted = (
+        conflicted_organisations(panel.chair, {n.organisation_id for n in finalists}) if panel.chair else set()
+    )
+    is_admin = request.user.has_perm("judging.manage")
+
+    def may_decide(nomination) -> bool:
+        # judging.rules.may_act_as_chair, for many finalists at once
+        if is_chair:
+            return nomination.organisation_id not in chair_conflicted
+        return is_admin and nomination.organisation_id in chair_conflicted
+
+    deciding = [n for n in finalists if n.state == NominationState.FINALIST]
+    may_sign_off = panel.state == PanelState.ACTIVE and (
+        (is_chair and not any(n.organisation_id in chair_conflicted for n in deciding))
+        or (not is_chair and is_admin and any(n.organisation_id in chair_conflicted for n in deciding))
+    )
     forms_by_id = {}
-    if request.method == "POST" and is_chair:
+    if request.method == "POST":
         try:
             if request.POST.get("action") == "sign_off":
                 domain.sign_off(request.user, panel)
@@ -488,16 +574,25 @@ def final(request, pk):
         except DomainError as error:
             messages.error(request, str(error))
     rows = []
-    for nomination in finalists:
+    for nomination in shown:
         result = getattr(nomination, "final_result", None)
         initial = {"award": result.award, "citation": result.citation, "rationale": result.rationale} if result else {}
-        form = forms_by_id.get(nomination.pk) or FinalResultForm(initial=initial, prefix=f"n{nomination.pk}")
-        rows.append((nomination, scores.get(nomination.pk), result, form))
+        form = None
+        if panel.state == PanelState.ACTIVE and may_decide(nomination):
+            form = forms_by_id.get(nomination.pk) or FinalResultForm(initial=initial, prefix=f"n{nomination.pk}")
+        acting = not is_chair and nomination.organisation_id in chair_conflicted
+        rows.append((nomination, scores.get(nomination.pk), result, form, acting))
     rows.sort(key=lambda row: -(row[1] or 0))
     return render(
         request,
         "judging/manage/final.html",
-        {"panel": panel, "rows": rows, "is_chair": is_chair, "problems": domain.composition_problems(panel)},
+        {
+            "panel": panel,
+            "rows": rows,
+            "withheld": withheld,
+            "may_sign_off": may_sign_off,
+            "problems": domain.composition_problems(panel),
+        },
     )
 
 

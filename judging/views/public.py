@@ -1,107 +1,167 @@
-"""What the public, entrants and the media partner see of the results."""
+"""What the public, entrants and the media partner see of the results.
 
-import csv
+Each page builds what it shows from awards.disclosure: the public and the
+media partner see an award, who won it (with the entrant's consent) and the
+images the entrant published; entrants see their own result and the judges'
+comments without names, once the results are announced.
+"""
+
 import io
 import json
+import shutil
+import tempfile
 import zipfile
+from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from accounts import audit
 from accounts.views import permission_required
-from awards.enums import NominationState
-from awards.models import Cycle, EvidenceFile
+from awards.disclosure import Audience, Fact, allows
+from awards.models import IMAGE_KINDS, Cycle, EvidenceFile
 from awards.views.common import visible_nomination
-from config.caching import cache_public_page
-from config.downloads import content_disposition
+from config.caching import RESULTS_DATA, cache_public_page
+from config.exports import write_csv
 
-from ..domain import results_are_public
 from ..enums import AssignmentState, Award, Stage
-from ..models import Assignment, FinalResult, PressPackDownload, Publication
+from ..models import Assignment, FinalResult, PressPackDownload
+from ..queries import phase_for, phases_for
 
 AWARD_ORDER = {Award.WINNER: 0, Award.HIGHLY_COMMENDED: 1, Award.COMMENDED: 2}
 
 
+def _not_stored(response):
+    """Results change at one instant and can be postponed: browsers and
+    proxies ask again every time rather than keep a copy."""
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response
+
+
 def published_cycles(now):
     return (
-        Cycle.objects.filter(publication__isnull=False, winners_announced__lte=now)
+        Cycle.objects.filter(results_approved_at__isnull=False, winners_announced__lte=now)
         .select_related("programme")
         .order_by("-year")
     )
 
 
-@cache_public_page
+@cache_public_page(data=[RESULTS_DATA])
 def winners_index(request):
-    return render(request, "judging/public/winners_index.html", {"cycles": published_cycles(timezone.now())})
+    return _not_stored(
+        render(request, "judging/public/winners_index.html", {"cycles": published_cycles(timezone.now())})
+    )
 
 
-def _awarded(cycle):
+@dataclass
+class PublicResult:
+    """One award as an audience may see it."""
+
+    award: str
+    award_label: str
+    reference: str
+    citation: str
+    heading: str
+    service: str = ""
+    organisation: str = ""
+    images: list = field(default_factory=list)
+
+
+def published_images(nominations=None):
+    """Images an entrant marked for publication, with a caption and the
+    consent of the people in them, of entries that agreed to publication."""
+    images = (
+        EvidenceFile.objects.all() if nominations is None else EvidenceFile.objects.filter(nomination__in=nominations)
+    )
+    return (
+        images.filter(
+            nomination__consent_to_publish=True,
+            kind__in=IMAGE_KINDS,
+            publish=True,
+            people_consent=True,
+        )
+        .exclude(published_file="")
+        .order_by("nomination_id", "pk")
+    )
+
+
+def results_for(cycle, audience, now=None) -> dict:
+    """The cycle's awards by category, holding only the facts `audience` may
+    see now: nothing at all before the audience's phase allows the award."""
     results = (
         FinalResult.objects.filter(nomination__cycle=cycle)
         .exclude(award=Award.NONE)
-        .select_related("nomination__category", "nomination__organisation")
+        .select_related("nomination__category", "nomination__organisation", "nomination__cycle")
         .order_by("nomination__category__order", "nomination__category__name")
     )
+    results = list(results)
+    phases = phases_for([r.nomination for r in results], now)
+    images = {}
+    for image in published_images([r.nomination for r in results]):
+        images.setdefault(image.nomination_id, []).append(image)
     by_category = {}
     for result in results:
-        by_category.setdefault(result.nomination.category, []).append(result)
+        nomination = result.nomination
+        phase = phases[nomination.pk]
+        if not allows(audience, Fact.AWARD, phase):
+            continue
+        named = allows(audience, Fact.IDENTITY, phase, consented=bool(nomination.consent_to_publish))
+        sector = nomination.organisation.get_sector_display().lower()
+        item = PublicResult(
+            award=result.award,
+            award_label=result.get_award_display(),
+            reference=nomination.reference,
+            citation=result.citation,
+            heading=f"{nomination.service_name}, {nomination.organisation.name}"
+            if named
+            else f"A {sector} sector service",
+            service=nomination.service_name if named else "",
+            organisation=nomination.organisation.name if named else "",
+            images=images.get(nomination.pk, []) if allows(audience, Fact.IMAGES, phase) else [],
+        )
+        by_category.setdefault(nomination.category, []).append(item)
     for items in by_category.values():
-        items.sort(key=lambda r: (AWARD_ORDER[r.award], r.nomination.reference))
+        items.sort(key=lambda r: (AWARD_ORDER[r.award], r.reference))
     return by_category
 
 
-def _consented_images(nominations):
-    return EvidenceFile.objects.filter(
-        nomination__in=nominations, nomination__consent_to_publish=True, kind__in=["jpeg", "png"]
-    ).select_related("nomination")
-
-
-@cache_public_page
+@cache_public_page(data=[RESULTS_DATA])
 def winners(request, pk):
     """404 before the announcement instant: nothing of the results shows early."""
     cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
-    if not results_are_public(cycle):
+    if not cycle.results_public():
         raise Http404
-    by_category = _awarded(cycle)
-    images = {}
-    for image in _consented_images([r.nomination for items in by_category.values() for r in items]):
-        images.setdefault(image.nomination_id, []).append(image)
-    return render(
-        request, "judging/public/winners.html", {"cycle": cycle, "by_category": by_category, "images": images}
-    )
+    by_category = results_for(cycle, Audience.PUBLIC)
+    return _not_stored(render(request, "judging/public/winners.html", {"cycle": cycle, "by_category": by_category}))
 
 
 def winner_image(request, pk):
-    """Images published with a result: only consented, only after the embargo."""
+    """A published image's metadata-free copy: only once the results are
+    announced, only if the entrant chose to publish it."""
     image = get_object_or_404(
-        EvidenceFile.objects.select_related("nomination__cycle", "nomination__final_result"),
+        published_images().select_related("nomination__cycle", "nomination__final_result"),
         pk=pk,
-        kind__in=["jpeg", "png"],
-        nomination__consent_to_publish=True,
     )
     result = getattr(image.nomination, "final_result", None)
-    if result is None or result.award == Award.NONE or not results_are_public(image.nomination.cycle):
+    if result is None or result.award == Award.NONE:
         raise Http404
-    with image.file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=image.mimetype)
+    if not allows(Audience.PUBLIC, Fact.IMAGES, phase_for(image.nomination)):
+        raise Http404
+    response = FileResponse(image.published_file.open("rb"), content_type=image.mimetype)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return _not_stored(response)
 
 
 @login_required
 def feedback(request, pk):
     """Entrants read the judges' comments, without names, after the embargo."""
     nomination = visible_nomination(request.user, pk, members_only=True)
-    if not results_are_public(nomination.cycle) or nomination.state in (
-        NominationState.DRAFT,
-        NominationState.SUBMITTED,
-        NominationState.WITHDRAWN,
-    ):
+    phase = phase_for(nomination)
+    if not allows(Audience.ENTRANT, Fact.FEEDBACK, phase) or not nomination.was_judged:
         raise Http404
     assignments = (
         Assignment.objects.filter(nomination=nomination, state=AssignmentState.ACTIVE, submitted_at__isnull=False)
@@ -112,41 +172,53 @@ def feedback(request, pk):
     for number, assignment in enumerate(assignments, start=1):
         comments = [(s.criterion.name, s.comment) for s in assignment.scores.all() if s.comment.strip()]
         judges.append({"label": f"Judge {number}", "stage": Stage(assignment.stage).label, "comments": comments})
-    result = FinalResult.objects.filter(nomination=nomination).first()
-    return render(
-        request, "judging/public/feedback.html", {"nomination": nomination, "judges": judges, "result": result}
-    )
+    result = FinalResult.objects.filter(nomination=nomination).exclude(award=Award.NONE).first()
+    award = None
+    if result and allows(Audience.ENTRANT, Fact.AWARD, phase):
+        award = {"label": result.get_award_display(), "citation": result.citation}
+    return render(request, "judging/public/feedback.html", {"nomination": nomination, "judges": judges, "award": award})
+
+
+def _press_cycles():
+    return Cycle.objects.filter(results_approved_at__isnull=False).select_related("programme").order_by("-year")
 
 
 @permission_required("judging.press_pack")
 def press_index(request):
-    publications = Publication.objects.select_related("cycle__programme").order_by("-cycle__year")
-    return render(request, "judging/public/press_index.html", {"publications": publications, "now": timezone.now()})
+    return render(request, "judging/public/press_index.html", {"cycles": _press_cycles(), "now": timezone.now()})
+
+
+PRESS_COLUMNS = ["category", "award", "reference", "service", "organisation", "citation", "images"]
 
 
 @permission_required("judging.press_pack")
 def press_pack(request, pk):
-    """Winners, citations and consented images as CSV and JSON in a ZIP, for
-    the media partner ahead of the embargo; every download is recorded."""
-    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
-    if not Publication.objects.filter(cycle=cycle).exists():
-        raise Http404
-    by_category = _awarded(cycle)
-    records = [
-        {
-            "category": category.name,
-            "award": result.get_award_display(),
-            "reference": result.nomination.reference,
-            "service": result.nomination.service_name if result.nomination.consent_to_publish else "",
-            "organisation": result.nomination.organisation.name if result.nomination.consent_to_publish else "",
-            "citation": result.citation,
-        }
-        for category, items in by_category.items()
-        for result in items
-    ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        embargo = timezone.localtime(cycle.winners_announced).isoformat()
+    """Winners, citations and published images as CSV and JSON in a ZIP, for
+    the media partner ahead of the embargo; every download is recorded.
+
+    The ZIP is written to a temporary file on disk, each image copied in
+    chunks, and streamed from there: memory stays flat however many images."""
+    cycle = get_object_or_404(_press_cycles(), pk=pk)
+    by_category = results_for(cycle, Audience.MEDIA)
+    embargo = timezone.localtime(cycle.winners_announced).isoformat()
+    records = []
+    for category, items in by_category.items():
+        for item in items:
+            records.append(
+                {
+                    "category": category.name,
+                    "award": item.award_label,
+                    "reference": item.reference,
+                    "service": item.service,
+                    "organisation": item.organisation,
+                    "citation": item.citation,
+                    "images": [
+                        {"file": _image_name(item, image), "caption": image.public_caption} for image in item.images
+                    ],
+                }
+            )
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", f"Embargoed until {embargo} (UK time). {cycle}.\n")
         archive.writestr(
             "winners.json",
@@ -154,18 +226,28 @@ def press_pack(request, pk):
                 {"cycle": str(cycle), "embargo_until": embargo, "results": records}, indent=2, ensure_ascii=False
             ),
         )
-        text = io.StringIO()
-        writer = csv.DictWriter(text, fieldnames=list(records[0]) if records else ["category"])
-        writer.writeheader()
-        writer.writerows(records)
-        archive.writestr("winners.csv", text.getvalue())
-        nominations = [r.nomination for items in by_category.values() for r in items]
-        for image in _consented_images(nominations):
-            with image.file.open("rb") as handle:
-                archive.writestr(f"images/{image.nomination.reference}-{image.pk}.{image.kind}", handle.read())
+        with archive.open("winners.csv", "w") as member, io.TextIOWrapper(member, "utf-8-sig", newline="") as text:
+            rows = ([*[r[c] for c in PRESS_COLUMNS[:-1]], _captions(r)] for r in records)
+            write_csv(text, PRESS_COLUMNS, rows)
+        for items in by_category.values():
+            for item in items:
+                for image in item.images:
+                    with image.published_file.open("rb") as source, archive.open(_image_name(item, image), "w") as dest:
+                        shutil.copyfileobj(source, dest, 1024 * 1024)
+    handle.seek(0)
     with transaction.atomic():
         download = PressPackDownload.objects.create(cycle=cycle, user=request.user)
         audit.record(actor=request.user, action="press_pack.downloaded", obj=download, after={"cycle": cycle.pk})
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition(f"press-pack-{cycle.year}.zip")
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"press-pack-{cycle.year}.zip", content_type="application/zip"
+    )
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _image_name(item, image) -> str:
+    return f"images/{item.reference}-{image.pk}.{image.kind}"
+
+
+def _captions(record) -> str:
+    return "; ".join(f"{image['file']}: {image['caption']}" for image in record["images"])
