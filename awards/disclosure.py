@@ -126,7 +126,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         Fact.SHORTLIST: Phase.since(Phase.SCORING),
         Fact.SCORES: Phase.since(Phase.SCORING),
         Fact.FEEDBACK: Phase.since(Phase.SCORING),
-        Fact.JUDGES: Phase.since(Phase.SCORING),
+        # The chair knows who sits on the panel before anyone scores.
+        Fact.JUDGES: ALL,
         Fact.RATIONALE: Phase.since(Phase.SCORING),
         Fact.VISIT: Phase.since(Phase.VISITS),
         Fact.VISIT_REPORT: Phase.since(Phase.VISITS),
@@ -265,7 +266,7 @@ def entrant_history(nomination, events, *, members: set[int], now=None) -> list[
                 text, detail = "Withdrawn", event.reason
                 by = by or "the awards team"
             case "nomination.eligible":
-                text = "Found eligible"
+                text, detail = "Found eligible", event.reason
             case "nomination.ineligible":
                 text, detail = "Found not eligible", event.reason
                 code = event.after.get("reason_code")

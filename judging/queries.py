@@ -48,8 +48,9 @@ def audiences_for(user, nominations, *, stage=None) -> dict[int, str]:
     """Who the person is to each nomination (awards.disclosure.Audience), in
     a fixed number of queries however many nominations there are.
 
-    In order: a conflict of interest (declared, or membership of the entrant
-    organisation) outweighs every role; a judge whose own scorecard (at
+    In order: a member of the entrant organisation is the entrant, whatever
+    else they are; a declared conflict of interest outweighs every role; a
+    judge whose own scorecard (at
     `stage`, or any stage) is not yet submitted sees no one else's, even as
     chair or administrator; then administrator, chair, a judge whose scores
     are in, media partner, other panel member, and everyone else."""
@@ -58,7 +59,17 @@ def audiences_for(user, nominations, *, stage=None) -> dict[int, str]:
         return dict.fromkeys((n.pk for n in nominations), Audience.PUBLIC)
     ids = [n.pk for n in nominations]
     categories = {n.category_id for n in nominations}
-    conflicted = conflicted_organisations(user, {n.organisation_id for n in nominations})
+    organisation_ids = {n.organisation_id for n in nominations}
+    member = set(
+        Membership.objects.filter(user=user, organisation__in=organisation_ids).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    declared = set(
+        ConflictDeclaration.objects.filter(judge=user, organisation__in=organisation_ids).values_list(
+            "organisation_id", flat=True
+        )
+    )
     mine = Assignment.objects.filter(judge=user, state=AssignmentState.ACTIVE, nomination__in=ids)
     if stage is not None:
         mine = mine.filter(stage=stage)
@@ -77,7 +88,9 @@ def audiences_for(user, nominations, *, stage=None) -> dict[int, str]:
     is_media = user.has_site_role(SiteRole.MEDIA_PARTNER)
     audiences = {}
     for nomination in nominations:
-        if nomination.organisation_id in conflicted:
+        if nomination.organisation_id in member:
+            audience = Audience.ENTRANT
+        elif nomination.organisation_id in declared:
             audience = Audience.CONFLICTED_JUDGE
         elif nomination.pk in unsubmitted:
             audience = Audience.ASSIGNED_JUDGE

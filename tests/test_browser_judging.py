@@ -97,3 +97,30 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     assert_accessible(page, "judging-08-signed-off")
     category.panel.refresh_from_db()
     assert category.panel.state == "signed_off"
+
+    # Approved and announced: the public winners page shows the image the entrant chose, with its caption.
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from accounts.enums import SiteRole
+    from awards import domain as awards
+    from awards.models import Cycle, EvidenceFile
+    from judging import domain as judging
+
+    from .factories import image_bytes, make_user
+
+    Nomination.objects.filter(pk=nomination.pk).update(consent_to_publish=True)
+    photo = EvidenceFile(nomination=nomination, original_name="garden.png", kind="png", mimetype="image/png", size=99)
+    photo.file.save("evidence/browser-garden.png", ContentFile(image_bytes("png", size=(60, 40))), save=True)
+    awards.set_image_publication(
+        nomination.created_by, photo, publish=True, caption="Residents in the garden", people_consent=True
+    )
+    judging.approve_results(make_user(email="admin@panel.example", roles=[SiteRole.AWARDS_ADMIN]), cycle)
+    Cycle.objects.filter(pk=cycle.pk).update(winners_announced=timezone.now() - timedelta(minutes=1))
+    page.context.clear_cookies()
+    page.goto(live_server.url + f"/winners/{cycle.pk}/")
+    assert_accessible(page, "judging-09-winners")
+    assert page.get_by_role("img", name="Residents in the garden").is_visible()
+    assert "Residents run this home." in page.locator("main").inner_text()

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from .browser import assert_accessible, choose, press, type_into, upload
-from .factories import MINIMAL_PDF, PASSWORD, make_category, make_cycle, make_provider
+from .factories import MINIMAL_PDF, PASSWORD, image_bytes, make_category, make_cycle, make_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,7 +73,26 @@ def test_provider_drafts_uploads_checks_and_submits(live_server, page, tmp_path)
     press(page, page.get_by_role("button", name="Upload file"))
     assert "inspection-report.pdf has been uploaded" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "nomination-09-evidence-uploaded")
+    photo = tmp_path / "garden.jpg"
+    photo.write_bytes(image_bytes("jpeg", size=(60, 40)))
+    upload(page, page.get_by_label("Upload a file"), str(photo))
+    type_into(page, page.get_by_label("What does this file show? (optional)"), "Residents planting bulbs")
+    press(page, page.get_by_role("button", name="Upload file"))
     press(page, page.get_by_role("link", name="Return to the task list"))
+
+    # Which images may be published if it wins: a caption and people's consent are needed.
+    press(page, page.get_by_role("link", name="Choose which images may be published if your nomination wins"))
+    assert_accessible(page, "nomination-09a-images")
+    choose(page, page.get_by_label("Publish image 1 (garden.jpg) if the nomination wins"))
+    press(page, page.get_by_role("button", name="Save your choices"))
+    assert_accessible(page, "nomination-09b-images-error")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter a public caption for image 1" in summary
+    assert page.get_by_label("Publish image 1 (garden.jpg) if the nomination wins").is_checked()
+    type_into(page, page.get_by_label("Public caption for image 1"), "Residents planting spring bulbs")
+    choose(page, page.get_by_label("Everyone who can be recognised in image 1 agreed to its publication"))
+    press(page, page.get_by_role("button", name="Save your choices"))
+    assert "Your choices have been saved." in page.locator(".govuk-notification-banner").inner_text()
 
     assert page.locator(".govuk-task-list__status").all_inner_texts() == ["Completed"] * 5
     press(page, page.get_by_role("button", name="Check your answers and submit"))

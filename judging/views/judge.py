@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.domain import DomainError
 from accounts.models import Organisation
 from accounts.views import permission_required
-from awards.disclosure import Fact, allows
+from awards.disclosure import Audience, Fact, allows
 from config.downloads import private_file_response
 
 from .. import anonymise, calendar, domain
@@ -130,7 +130,7 @@ def _own_assignment(user, pk, fact=Fact.ENTRY):
     )
     audience = audience_for(user, assignment.nomination, stage=assignment.stage)
     phase = phase_for(assignment.nomination)
-    if not allows(audience, fact, phase):
+    if audience == Audience.ENTRANT or not allows(audience, fact, phase):
         raise Http404
     return assignment, audience, phase
 

@@ -538,8 +538,9 @@ def final(request, pk):
         .order_by("reference")
     )
     audiences = audiences_for(request.user, finalists)
-    withheld = sum(audiences[n.pk] in (Audience.CONFLICTED_JUDGE, Audience.ASSIGNED_JUDGE) for n in finalists)
-    shown = [n for n in finalists if audiences[n.pk] not in (Audience.CONFLICTED_JUDGE, Audience.ASSIGNED_JUDGE)]
+    hidden = (Audience.ENTRANT, Audience.CONFLICTED_JUDGE, Audience.ASSIGNED_JUDGE)
+    withheld = sum(audiences[n.pk] in hidden for n in finalists)
+    shown = [n for n in finalists if audiences[n.pk] not in hidden]
     is_chair = panel.chair_id == request.user.pk
     chair_conflicted = (
         conflicted_organisations(panel.chair, {n.organisation_id for n in finalists}) if panel.chair else set()
