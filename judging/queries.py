@@ -86,27 +86,19 @@ def audiences_for(user, nominations, *, stage=None) -> dict[int, str]:
     )
     is_admin = user.has_perm("judging.manage")
     is_media = user.has_site_role(SiteRole.MEDIA_PARTNER)
-    audiences = {}
-    for nomination in nominations:
-        if nomination.organisation_id in member:
-            audience = Audience.ENTRANT
-        elif nomination.organisation_id in declared:
-            audience = Audience.CONFLICTED_JUDGE
-        elif nomination.pk in unsubmitted:
-            audience = Audience.ASSIGNED_JUDGE
-        elif is_admin:
-            audience = Audience.ADMIN
-        elif nomination.category_id in chaired:
-            audience = Audience.CHAIR
-        elif nomination.pk in assigned:
-            audience = Audience.SUBMITTED_JUDGE
-        elif is_media:
-            audience = Audience.MEDIA
-        elif nomination.category_id in member_of:
-            audience = Audience.PANEL_MEMBER
-        else:
-            audience = Audience.PUBLIC
-        audiences[nomination.pk] = audience
+    # The first rule that holds names the audience: the order is the precedence.
+    precedence = [
+        (lambda n: n.organisation_id in member, Audience.ENTRANT),
+        (lambda n: n.organisation_id in declared, Audience.CONFLICTED_JUDGE),
+        (lambda n: n.pk in unsubmitted, Audience.ASSIGNED_JUDGE),
+        (lambda n: is_admin, Audience.ADMIN),
+        (lambda n: n.category_id in chaired, Audience.CHAIR),
+        (lambda n: n.pk in assigned, Audience.SUBMITTED_JUDGE),
+        (lambda n: is_media, Audience.MEDIA),
+        (lambda n: n.category_id in member_of, Audience.PANEL_MEMBER),
+        (lambda n: True, Audience.PUBLIC),
+    ]
+    audiences = {n.pk: next(audience for holds, audience in precedence if holds(n)) for n in nominations}
     return audiences
 
 
