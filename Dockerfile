@@ -19,7 +19,9 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 COPY --from=assets /build/static_build ./static_build
-RUN SECRET_KEY=collectstatic-only VAR_DIR=/tmp/var python manage.py collectstatic --noinput -v0
+# collectstatic needs a key to start; a random one, never kept.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" VAR_DIR=/tmp/var \
+    python manage.py collectstatic --noinput -v0
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"]

@@ -16,4 +16,5 @@ urlpatterns = [
     path("staff/roles/", views.role_list, name="role_list"),
     path("staff/roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("staff/audit/", views.audit_log, name="audit_log"),
+    path("session/", views.session_status, name="session_status"),
 ]

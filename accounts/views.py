@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, domain
+from .decorators import fresh_sign_in_required
 from .enums import JoinRequestState, MembershipRole, SiteRole
 from .forms import (
     GrantRoleForm,
@@ -202,6 +203,7 @@ def member_role_change(request, pk):
 
 
 @permission_required("accounts.grant_roles")
+@fresh_sign_in_required
 def role_list(request):
     form = GrantRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -232,6 +234,7 @@ def role_list(request):
 
 @permission_required("accounts.grant_roles")
 @require_POST
+@fresh_sign_in_required(return_to="accounts:role_list")
 def role_revoke(request, pk):
     grant = get_object_or_404(RoleGrant.objects.select_related("user"), pk=pk)
     try:
@@ -261,3 +264,14 @@ def audit_log(request):
         "accounts/audit_log.html",
         {"page": page, "action": action, "actor": actor, "object_type": object_type},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_status(request):
+    """For the sign-out warning on the pages of people who need two-factor
+    authentication: GET tells how many seconds are left and is not activity;
+    POST ("Stay signed in") is activity, and starts the idle time again
+    (accounts.middleware.SessionLimitsMiddleware)."""
+    seconds = getattr(request, "session_seconds_left", None)
+    return JsonResponse({"seconds_left": None if seconds is None else max(0, int(seconds))})

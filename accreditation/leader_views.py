@@ -20,6 +20,7 @@ from config.downloads import content_disposition, private_file_response
 from config.exports import table_response
 from config.forms import is_id
 from config.paging import get_page
+from config.uploads import accepts_uploads
 from courses.models import Completion, Course, CourseState, LeaderProfile
 
 from . import compliance, credentials, leaders
@@ -88,6 +89,7 @@ def profile(request):
     return render(request, "accreditation/leaders/profile.html", {"form": form})
 
 
+@accepts_uploads(leaders.MAX_CERTIFICATE)
 @login_required
 def record_completion(request, supersedes_pk=None):
     supersedes = get_object_or_404(Completion, pk=supersedes_pk, leader=request.user) if supersedes_pk else None

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts import audit
@@ -34,10 +34,20 @@ def _is_staff(user) -> bool:
 
 
 def may_verify(user, completion) -> bool:
-    """Academy staff, or a member of the provider of the course completed."""
+    """Academy staff, or a member of the provider of the course completed.
+
+    Nobody verifies their own completion: a verified completion issues a
+    credential signed by the Academy. And a course provider vouches for the
+    people it trained, not for itself: a completion by one of its own members
+    goes to academy staff."""
+    if completion.leader_id == user.pk:
+        return False
     if _is_staff(user):
         return True
-    return completion.course_id is not None and completion.course.provider.memberships.filter(user=user).exists()
+    if completion.course_id is None:
+        return False
+    members = completion.course.provider.memberships
+    return members.filter(user=user).exists() and not members.filter(user_id=completion.leader_id).exists()
 
 
 @transaction.atomic
@@ -247,7 +257,9 @@ def local_authorities():
 
 def completions_to_verify(user):
     """Self-declared completions this person may verify."""
-    waiting = Completion.objects.filter(state=CompletionState.SELF_DECLARED)
+    waiting = Completion.objects.filter(state=CompletionState.SELF_DECLARED).exclude(leader=user)
     if _is_staff(user):
         return waiting
-    return waiting.filter(Q(course__provider__memberships__user=user))
+    return waiting.filter(Q(course__provider__memberships__user=user)).exclude(
+        leader__memberships__organisation=F("course__provider")
+    )

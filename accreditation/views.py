@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.domain import DomainError
 from accounts.views import permission_required
 from config.downloads import content_disposition, private_file_response
+from config.uploads import accepts_uploads
 from courses.domain import provider_organisations
 from courses.models import Course
 
@@ -74,6 +75,7 @@ def start(request, course_pk):
     return redirect("accreditation:application", pk=application.pk)
 
 
+@accepts_uploads(domain.MAX_EVIDENCE_FILE)
 @login_required
 def application_detail(request, pk):
     application = _application_for(request.user, pk)
@@ -149,6 +151,7 @@ def letter(request, pk):
     return response
 
 
+@accepts_uploads(domain.MAX_EVIDENCE_FILE)
 @login_required
 @require_POST
 def condition_response(request, pk):

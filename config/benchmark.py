@@ -26,6 +26,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.testing import sign_in_fully
+
 ROOT = Path(settings.BASE_DIR)
 SIGNED_IN_BASELINE = "baseline, signed in"
 # Not a target: a page with the whole layout (header, navigation, footer) and
@@ -172,7 +174,7 @@ def exports(client, data, rows_wanted):
         ("DASS CSV", data["staff_email"], reverse("leaders:dashboard") + "?export=csv"),
         ("DASS XLSX", data["staff_email"], reverse("leaders:dashboard") + "?export=xlsx"),
     ]:
-        client.force_login(_user(user))
+        sign_in_fully(client, _user(user))
         started = time.perf_counter()
         size = _consume(client, url)
         elapsed = time.perf_counter() - started
@@ -215,7 +217,7 @@ def measure_export_memory(email, url, database) -> float:
     consumes the export and returns the rise of resident memory in MB."""
     connection.settings_dict["NAME"] = database
     client = Client()
-    client.force_login(_user(email))
+    sign_in_fully(client, _user(email))
     client.get(reverse("baseline"))
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
@@ -324,7 +326,7 @@ def run(
         progress.write(f"page: {name}\n")
         if email:
             users.setdefault(email, _user(email))
-            client.force_login(users[email])
+            sign_in_fully(client, users[email])
         else:
             client.logout()
         results["pages"][name] = {"signed_in": bool(email), **measure(client, url, repeats)}

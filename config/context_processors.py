@@ -4,7 +4,15 @@ from config.navigation import navigation_for
 
 
 def service(request):
+    user = getattr(request, "user", None)
     return {
         "service_name": settings.SERVICE_NAME,
         "navigation": navigation_for(request),
+        # The sign-out warning, for people whose sessions time out (accounts.middleware).
+        "session_timeout": {
+            "seconds_left": int(request.session_seconds_left),
+            "warning_seconds": settings.SESSION_WARNING_SECONDS,
+        }
+        if user is not None and user.is_authenticated and getattr(request, "session_seconds_left", None) is not None
+        else None,
     }

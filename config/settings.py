@@ -33,6 +33,19 @@ def _local_secret_key() -> str:
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
+# A key copied from an example, or too short to resist guessing, must never
+# sign sessions and password-reset links: refuse to start with one.
+if not DEBUG and (
+    SECRET_KEY.lower().startswith(("change-me", "changeme", "django-insecure", "secret", "placeholder"))
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 10
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder or too short: set it to a random string of at least 50 characters, e.g. "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -68,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large for its address is refused before anything reads it.
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -79,8 +94,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
 ]
+
+# Request bodies (checked by config.middleware.RequestSizeLimitMiddleware on
+# Content-Length before anything is read; the proxy in docker-compose.yml
+# enforces the same limits in front). Views that take uploads say so with
+# config.uploads.accepts_uploads; everything else takes an ordinary form.
+FORM_BODY_LIMIT = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = FORM_BODY_LIMIT
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Uploads above this are written to a temporary file, not kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -135,7 +162,15 @@ if REDIS_URL:
             "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="care"),
-        }
+        },
+        # When Redis cannot be reached, the cache carries on in the database:
+        # sign-in, code and sign-up limits and one-time-code replay marks keep
+        # counting (config.cache).
+        "fallback": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_fallback",
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="care"),
+        },
     }
 else:
     CACHES = {
@@ -152,11 +187,25 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# Judges', staff and media partners' sessions (those that need two-factor
+# authentication) end after this long without a request, with a warning two
+# minutes before (WCAG 2.2.1: the person can stay signed in), and after
+# SESSION_MAX_SECONDS however active. Everyone else's last two weeks.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=12 * 3600)
+SESSION_WARNING_SECONDS = 120
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Deleting an account, granting roles and changing one's own two-factor
+# set-up need a password and (where set up) a code entered this recently.
+REAUTHENTICATION_SECONDS = 5 * 60
+# /health/ tells which component fails only to site staff or to a request
+# with this token in the X-Health-Token header (for monitoring).
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 
 # django-allauth: email is the login, verification is mandatory.
@@ -170,6 +219,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_RATE_LIMITS = {
     # Failed logins: 10 a minute from one address, 5 in 5 minutes for one email.
     "login_failed": "10/m/ip,5/5m/key",

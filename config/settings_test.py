@@ -9,6 +9,11 @@ import tempfile
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres:postgres@127.0.0.1:5432/care_awards")
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or "0"
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # Set, not defaulted: the xdist controller imported these settings first and
+    # its REDIS_URL (worker 0's database) is in every worker's environment.
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{1 + int(_worker)}"
+    os.environ["VAR_DIR"] = f"{tempfile.gettempdir()}/care-awards-tests-{_worker}"
 os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:6379/{1 + int(_worker)}")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")

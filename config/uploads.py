@@ -106,6 +106,30 @@ def storage_name(prefix: str, file_type: FileType) -> str:
     return f"{prefix}/{uuid.uuid4().hex}{file_type.extensions[0]}"
 
 
+def read_at_most(handle, max_bytes: int, chunk_size: int = 1024 * 1024) -> bytes:
+    """Reads a file a chunk at a time, refusing it as soon as it passes
+    `max_bytes`: an oversized file is never held in memory whole."""
+    chunks, size = [], 0
+    while chunk := handle.read(chunk_size):
+        size += len(chunk)
+        if size > max_bytes:
+            raise UploadRefused(f"The file must be smaller than {max_bytes // MB} MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def accepts_uploads(max_bytes: int):
+    """Marks a view that takes files: config.middleware.RequestSizeLimitMiddleware
+    lets its requests be up to `max_bytes` (plus the form around the file);
+    every other address takes an ordinary form only."""
+
+    def mark(view):
+        view.upload_limit = max_bytes + 1024 * 1024
+        return view
+
+    return mark
+
+
 STORAGE_UNAVAILABLE = (
     "The file could not be saved just now because file storage is not responding. "
     "Nothing else was lost: try uploading it again in a few minutes"

@@ -1,7 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+
+# The Django admin signs in through the service's own login (its rate limits,
+# two-factor authentication); accounts.middleware keeps sessions that have not
+# passed the second factor out of /admin/ as out of every staff area.
+admin.site.login = secure_admin_login(admin.site.login)
 
 admin.site.site_header = "Social Care Awards and Leadership Academy: site administration"
 admin.site.site_title = "Site administration"
@@ -14,6 +20,8 @@ urlpatterns = [
     path("account/your-data/", views.privacy_data, name="your_data"),
     path("health/", views.health, name="health"),
     path("health/baseline/", views.baseline, name="baseline"),
+    # Changing one's own two-factor set-up needs a fresh sign-in (accounts.mfa_urls).
+    path("accounts/2fa/", include("accounts.mfa_urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("awards/", include("awards.urls")),

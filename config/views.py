@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -12,6 +13,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,15 @@ def _check_database():
 
 
 def _check_cache():
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # Redis itself: the cache carries on in the database when Redis is down
+        # (config.cache), and this check is how anyone hears of it.
+        backend._cache.get_client(write=True).ping()
+        return
     key = f"health-{uuid.uuid4().hex}"
     cache.set(key, "ok", 10)
     if cache.get(key) != "ok":
@@ -55,6 +66,13 @@ def _check_broker():
 
 
 def _check_storage():
+    """Reading only: asks storage whether a file exists, which needs it to
+    answer, without writing anything on an anonymous call."""
+    default_storage.exists("health/probe.txt")
+
+
+def _check_storage_round_trip():
+    """For staff and monitoring: writes, reads back and deletes a small file."""
     name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with default_storage.open(name) as handle:
@@ -72,11 +90,24 @@ HEALTH_CHECKS = {
 }
 
 
+def _may_see_health_detail(request) -> bool:
+    token = settings.HEALTH_TOKEN
+    given = request.headers.get("X-Health-Token", "")
+    if token and constant_time_compare(given, token):
+        return True
+    return request.user.is_authenticated and request.user.is_staff
+
+
 @never_cache
 def health(request):
-    """200 when every dependency answers, 503 naming the ones that do not."""
+    """200 when every dependency answers, 503 when one does not. Which one
+    fails is told only to site staff and to monitoring that sends the
+    HEALTH_TOKEN (X-Health-Token header): anyone else learns only that the
+    service is up or not. Only they also get the storage write test."""
+    detailed = _may_see_health_detail(request)
+    checks = {**HEALTH_CHECKS, "storage": _check_storage_round_trip} if detailed else HEALTH_CHECKS
     results = {}
-    for name, check in HEALTH_CHECKS.items():
+    for name, check in checks.items():
         try:
             check()
         except Exception as error:
@@ -85,16 +116,35 @@ def health(request):
         else:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
-    return JsonResponse({"status": "ok" if healthy else "failing", "checks": results}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "failing"}
+    if detailed:
+        body["checks"] = results
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @login_required
 def privacy_data(request):
+    """Download everything held about you, or delete your account. Deleting
+    needs a fresh sign-in (a password and, where set up, a code entered in
+    the last few minutes): the form shows only then, so nothing typed into
+    it is lost to the check."""
+    from accounts.decorators import missing_step
+
     from . import privacy
 
+    fresh = missing_step(request) is None
     if request.method == "POST":
+        if not fresh:
+            return render(
+                request,
+                "help/your_data.html",
+                {"fresh": False, "error": "Confirm it is you before deleting your account"},
+                status=403,
+            )
         if request.POST.get("confirm") != "delete my account":
-            return render(request, "help/your_data.html", {"error": "Type “delete my account” to confirm"})
+            return render(
+                request, "help/your_data.html", {"fresh": True, "error": "Type “delete my account” to confirm"}
+            )
         privacy.delete_account(request.user)
         logout(request)
         return render(request, "help/account_deleted.html")
@@ -104,7 +154,7 @@ def privacy_data(request):
         )
         response["Content-Disposition"] = 'attachment; filename="your-data.json"'
         return response
-    return render(request, "help/your_data.html")
+    return render(request, "help/your_data.html", {"fresh": fresh})
 
 
 def baseline(request):

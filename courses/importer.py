@@ -20,6 +20,7 @@ from accounts import audit
 from accounts.enums import OrganisationKind, Sector
 from accounts.models import Organisation
 from config.exports import write_csv
+from config.uploads import UploadRefused, read_at_most
 
 from .domain import refresh_search_document
 from .models import COURSE_REGIONS, Course, CourseState, DeliveryMode, FrameworkDomain, FrameworkLevel, ImportJob
@@ -302,8 +303,8 @@ def run(job_id: int) -> ImportJob:
 
     try:
         with job.file.open("rb") as handle:
-            rows = read_rows(handle.read())
-    except ImportRefused as refusal:
+            rows = read_rows(read_at_most(handle, MAX_BYTES))
+    except (ImportRefused, UploadRefused) as refusal:
         update(
             state=ImportJob.State.FAILED,
             errors=[{"row": 0, "column": "", "message": str(refusal)}],

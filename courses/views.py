@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from accounts.models import Organisation
 from accounts.views import permission_required
 from config.caching import cache_public_page
 from config.exports import table_response
-from config.uploads import UploadRefused, store_upload
+from config.uploads import UploadRefused, accepts_uploads, store_upload
 
 from . import domain, importer, search
 from .forms import CourseForm, FrameworkItemForm, ImportForm
@@ -146,21 +145,22 @@ def framework_item(request, kind, pk=None):
     return render(request, "courses/framework_item.html", {"form": form, "item": item, "kind": kind})
 
 
+@accepts_uploads(importer.MAX_BYTES)
 @manage_required
 def import_courses(request):
+    """The file is size-checked before it is stored, and stored a chunk at a
+    time; the import itself runs in Celery and reads it a chunk at a time."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if not upload.name.lower().endswith(".csv"):
             form.add_error("file", "The selected file must be a CSV file")
+        elif upload.size > importer.MAX_BYTES:
+            form.add_error("file", f"The selected file must be smaller than {importer.MAX_BYTES // (1024 * 1024)} MB")
         else:
             job = ImportJob(original_name=upload.name[:200], uploaded_by=request.user)
             try:
-                store_upload(
-                    job.file,
-                    f"imports/{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}.csv",
-                    ContentFile(upload.read()),
-                )
+                store_upload(job.file, f"imports/{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}.csv", upload)
             except UploadRefused as refusal:
                 form.add_error("file", str(refusal))
             else:

@@ -62,7 +62,13 @@ def invite_judge(admin, email: str) -> JudgeInvitation:
         raise DomainError(f"{email} is already a judge")
     invitation = JudgeInvitation.objects.create(email=email, invited_by=admin)
     audit.record(actor=admin, action="judge.invited", obj=invitation, after={"email": email})
-    queue_email(to=email, recipient=existing, template="judge_invitation", context={"invitation": invitation})
+    queue_email(
+        to=email,
+        recipient=existing,
+        template="judge_invitation",
+        context={"invitation": invitation},
+        holds_secret=True,
+    )
     return invitation
 
 

@@ -15,6 +15,11 @@ def resend(staff, email: OutboundEmail) -> OutboundEmail:
     """Puts a failed email back in the queue, once."""
     if not staff.has_perm("notifications.view_ledger"):
         raise PermissionDenied
+    if email.holds_secret:
+        raise DomainError(
+            "This email held a sign-in, reset or invitation link, which is not kept: "
+            "ask the person to request a new one"
+        )
     updated = OutboundEmail.objects.filter(pk=email.pk, state=EmailState.FAILED).update(
         state=EmailState.QUEUED, attempts=0, last_error=""
     )

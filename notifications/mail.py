@@ -21,7 +21,9 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def queue_email(*, to: str, template: str, context: dict, recipient=None, attachments=None) -> OutboundEmail:
+def queue_email(
+    *, to: str, template: str, context: dict, recipient=None, attachments=None, holds_secret=False
+) -> OutboundEmail:
     subject, text, html = render_email(template, context)
     return queue_rendered_email(
         to=to,
@@ -31,6 +33,7 @@ def queue_email(*, to: str, template: str, context: dict, recipient=None, attach
         html_body=html,
         recipient=recipient,
         attachments=attachments,
+        holds_secret=holds_secret,
     )
 
 
@@ -41,8 +44,11 @@ def queue_rendered_email(**fields) -> OutboundEmail:
     return email
 
 
-def outbox_email(*, to, template, subject, text_body, html_body="", recipient=None, attachments=None) -> OutboundEmail:
-    """An outbox row, not yet written: queue_outbox writes it."""
+def outbox_email(
+    *, to, template, subject, text_body, html_body="", recipient=None, attachments=None, holds_secret=False
+) -> OutboundEmail:
+    """An outbox row, not yet written: queue_outbox writes it. `holds_secret`:
+    it carries a sign-in, reset or invitation link, blanked once sent."""
     return OutboundEmail(
         to=to,
         recipient=recipient,
@@ -51,6 +57,7 @@ def outbox_email(*, to, template, subject, text_body, html_body="", recipient=No
         text_body=text_body,
         html_body=html_body,
         attachments=attachments or [],
+        holds_secret=holds_secret,
     )
 
 

@@ -26,6 +26,10 @@ class OutboundEmail(models.Model):
     text_body = models.TextField()
     html_body = models.TextField(blank=True)
     attachments = models.JSONField(default=list, blank=True)
+    # It carries a link or code that signs someone in, resets a password or
+    # accepts an invitation: its bodies are blanked once it is sent (or has
+    # finally failed), so nobody who can read this table can use it.
+    holds_secret = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

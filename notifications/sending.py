@@ -48,11 +48,25 @@ def send_outbound_email(email_id: int, now=None) -> bool:
         message.send()
     except Exception as error:
         state = EmailState.FAILED if email.attempts >= MAX_ATTEMPTS else EmailState.QUEUED
-        OutboundEmail.objects.filter(pk=email_id).update(state=state, last_error=str(error)[:2000])
+        OutboundEmail.objects.filter(pk=email_id).update(
+            state=state, last_error=str(error)[:2000], **(_blanked(email) if state == EmailState.FAILED else {})
+        )
         logger.warning("Email %s failed (attempt %s): %s", email_id, email.attempts, error)
         return False
-    OutboundEmail.objects.filter(pk=email_id).update(state=EmailState.SENT, sent_at=timezone.now(), last_error="")
+    OutboundEmail.objects.filter(pk=email_id).update(
+        state=EmailState.SENT, sent_at=timezone.now(), last_error="", **_blanked(email)
+    )
     return True
+
+
+BLANKED = "[Not kept: this email held a link or code for signing in, resetting a password or accepting an invitation.]"
+
+
+def _blanked(email) -> dict:
+    """What replaces a secret-holding email's bodies once it is done with."""
+    if not email.holds_secret:
+        return {}
+    return {"text_body": BLANKED, "html_body": "", "attachments": []}
 
 
 def send_pending_emails(now=None) -> int:

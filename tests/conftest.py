@@ -37,6 +37,29 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_both_factors(monkeypatch):
+    """In tests, force_login stands for a completed sign-in, password and
+    code, just now. force_login_password_only is the sign-in that stopped
+    after the password (or went through a form without a second factor)."""
+    from django.test import Client
+
+    from accounts.testing import record_sign_in
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        record_sign_in(self, user, "password", "mfa")
+
+    def force_login_password_only(self, user, backend=None):
+        original(self, user, backend)
+        record_sign_in(self, user, "password")
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", force_login_password_only, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Each test stores uploads in its own folder."""
     storages = {**settings.STORAGES}

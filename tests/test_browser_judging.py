@@ -38,6 +38,25 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     assignment = Assignment.objects.create(nomination=nomination, judge=judge)
 
     sign_in_with_mfa(page, live_server, "judge@panel.example", "judging-01")
+
+    # Idle for 28 and a half minutes: the page warns, and the keyboard keeps the session.
+    from django.contrib.sessions.backends.db import SessionStore
+
+    page.clock.install()
+    page.reload()
+    session_key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key)
+    session["last_seen_at"] -= 28.5 * 60  # the server's clock...
+    session.save()
+    page.clock.fast_forward("28:30")  # ...and the page's
+    dialog = page.get_by_role("dialog", name="You are about to be signed out")
+    dialog.wait_for()
+    assert_accessible(page, "judging-01a-sign-out-warning")
+    assert "1 minutes" in dialog.inner_text() or "2 minutes" in dialog.inner_text()
+    page.keyboard.press("Enter")  # the dialog's button has the focus
+    dialog.wait_for(state="hidden")
+    assert SessionStore(session_key)["last_seen_at"] > session["last_seen_at"] + 60
+
     press(page, page.get_by_role("link", name="Judging", exact=True))
     assert_accessible(page, "judging-02-home")
     assert "0 of 1 submitted" in page.locator("main").inner_text()

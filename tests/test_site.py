@@ -131,26 +131,45 @@ def test_security_headers(client):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_health_ok(client):
+def test_health_tells_anyone_only_whether_the_service_is_up(client, settings, tmp_path):
+    storage = tmp_path / "private-media"
     response = client.get(reverse("health"))
-    assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "broker": "ok", "storage": "ok"},
-    }
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    # An anonymous call writes nothing to storage.
+    assert not (storage / "health").exists() or list((storage / "health").iterdir()) == []
 
 
-def test_health_names_the_failing_dependency(client, monkeypatch):
+def test_health_names_the_failing_dependency_to_monitoring_and_staff_only(client, settings, monkeypatch):
     from config import views
 
     def broken():
         raise OSError("disk gone")
 
+    monkeypatch.setattr(views, "_check_storage", broken)
+    monkeypatch.setattr(views, "_check_storage_round_trip", broken)
     monkeypatch.setitem(views.HEALTH_CHECKS, "storage", broken)
-    response = client.get(reverse("health"))
-    assert response.status_code == 503
-    assert response.json()["checks"]["storage"] == "failing"
-    assert response.json()["checks"]["database"] == "ok"
+    settings.HEALTH_TOKEN = "monitor-token-123"
+    anonymous = client.get(reverse("health"))
+    assert (anonymous.status_code, anonymous.json()) == (503, {"status": "failing"})
+    wrong = client.get(reverse("health"), headers={"X-Health-Token": "guess"})
+    assert wrong.json() == {"status": "failing"}
+    monitored = client.get(reverse("health"), headers={"X-Health-Token": "monitor-token-123"})
+    assert monitored.status_code == 503
+    assert monitored.json() == {
+        "status": "failing",
+        "checks": {"database": "ok", "cache": "ok", "broker": "ok", "storage": "failing"},
+    }
+    client.force_login(make_user(email="site-staff@example.org", is_staff=True))
+    assert client.get(reverse("health")).json()["checks"]["storage"] == "failing"
+
+
+def test_health_for_monitoring_writes_and_reads_storage(client, settings):
+    settings.HEALTH_TOKEN = "monitor-token-123"
+    response = client.get(reverse("health"), headers={"X-Health-Token": "monitor-token-123"})
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "broker": "ok", "storage": "ok"},
+    }
 
 
 PRODUCTION_ENV = {
@@ -196,7 +215,7 @@ def test_compose_file_validates(tmp_path):
     services = subprocess.run(
         ["docker-compose", "config", "--services"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     ).stdout.split()
-    assert set(services) >= {"postgres", "redis", "minio", "minio-bucket", "web", "worker", "beat"}
+    assert set(services) >= {"proxy", "postgres", "redis", "minio", "minio-bucket", "web", "worker", "beat"}
 
 
 def test_compose_runs_what_the_settings_expect():
@@ -204,7 +223,7 @@ def test_compose_runs_what_the_settings_expect():
     example = (ROOT / ".env.example").read_text()
     assert 'celery", "-A", "config", "worker"' in compose
     assert 'celery", "-A", "config", "beat"' in compose
-    assert 'gunicorn", "config.wsgi"' in compose
+    assert 'gunicorn", "config.wsgi", "--config", "gunicorn.conf.py"' in compose
     for variable in PRODUCTION_ENV:
         if variable not in ("DJANGO_SETTINGS_MODULE", "DEBUG"):
             assert f"{variable}=" in example, variable

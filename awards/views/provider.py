@@ -10,6 +10,7 @@ from accounts.domain import DomainError
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from config.downloads import private_file_response
+from config.uploads import accepts_uploads
 
 from .. import domain
 from ..disclosure import Audience, Fact, allows, entrant_history, phase_of
@@ -226,6 +227,7 @@ def edit_consent(request, pk):
     )
 
 
+@accepts_uploads(domain.MAX_EVIDENCE_FILE)
 @login_required
 def evidence(request, pk):
     item, blocked = _draft_for_editing(request, pk)

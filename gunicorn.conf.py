@@ -1,0 +1,36 @@
+"""gunicorn as the production stack runs it (docker-compose.yml, Dockerfile);
+tests/test_request_limits.py starts it with this file too.
+
+A reverse proxy (Caddy, in docker-compose.yml) stands in front: it terminates
+TLS, reads each request body whole before passing it on (so a slow client
+waits in the proxy, not in a Python thread) and refuses bodies over the
+route's limit. These settings are the second line:
+
+- threads: each worker serves several requests at once, so a few slow
+  clients that reach gunicorn cannot take every worker;
+- keepalive 0: every response closes its connection. A body refused before
+  it was read (config.middleware.RequestSizeLimitMiddleware answers 413 from
+  the Content-Length header) is then never read at all; connection reuse is
+  the proxy's job, on its side;
+- timeout: a request still running after 60 s is the sign of a fault, and
+  its worker is replaced. Work that takes longer runs in Celery. The proxy
+  waits a little longer than this (see the Caddyfile) so that gunicorn's
+  own answer reaches the person;
+- the request line, header count and header size limits are gunicorn's
+  defaults, written here so that they are a choice.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+keepalive = 0
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+accesslog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
