@@ -19,4 +19,6 @@ echo "== Django checks"
 $py manage.py check
 $py manage.py makemigrations --check --dry-run
 echo "== pytest"
-.venv/bin/pytest "$@"
+# One worker a core (pytest-xdist); each has its own database, Redis database
+# and files (config/settings_test.py).
+.venv/bin/pytest -n auto "$@"
