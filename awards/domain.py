@@ -6,9 +6,10 @@ transaction, and queues email to go after commit. Views only call them.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
+from django.forms.utils import from_current_timezone
 from django.utils import timezone
 
 from accounts import audit
@@ -500,8 +501,18 @@ def copy_cycle(user, cycle: Cycle, year: int) -> Cycle:
         anonymise_written_stage=cycle.anonymise_written_stage,
         sector_balance_margin=cycle.sector_balance_margin,
     )
-    for field_name, _ in Cycle.TIMELINE:
-        setattr(new, field_name, _shift_years(getattr(cycle, field_name), shift))
+    problems = []
+    for field_name, label in Cycle.TIMELINE:
+        try:
+            setattr(new, field_name, _shift_years(getattr(cycle, field_name), shift))
+        except ValidationError:
+            local = timezone.localtime(getattr(cycle, field_name))
+            problems.append(f"{label}: {local:%H:%M} on {local.day} {local:%B} {local.year + shift}")
+    if problems:
+        raise DomainError(
+            f"These times happen twice, or not at all, in UK time in {year} (the clocks change then): "
+            f"{'; '.join(problems)}. Change them in this cycle's timeline first, or choose another year"
+        )
     new.full_clean()
     new.save()
     for category in cycle.categories.prefetch_related("questions", "criteria"):
@@ -531,10 +542,13 @@ def copy_cycle(user, cycle: Cycle, year: int) -> Cycle:
 
 
 def _shift_years(instant, years):
-    """Same local date and time `years` later; 29 February becomes 28 February."""
+    """Same local date and time `years` later; 29 February becomes 28 February.
+    A local time that happens twice or not at all that year (the clocks
+    change) is refused exactly as the cycle form refuses it when typed: a
+    ValidationError, never a silent choice of one reading."""
     local = timezone.localtime(instant)
     try:
         moved = local.replace(year=local.year + years, tzinfo=None)
     except ValueError:
         moved = local.replace(year=local.year + years, day=28, tzinfo=None)
-    return timezone.make_aware(moved)
+    return from_current_timezone(moved)

@@ -53,9 +53,11 @@ NOMINATION_TRANSITIONS = {
         NominationState.COMMENDED,
         NominationState.WITHDRAWN,
     ],
-    NominationState.WINNER: [],
-    NominationState.HIGHLY_COMMENDED: [],
-    NominationState.COMMENDED: [],
+    # An award is final: it goes back to finalist only when an administrator
+    # withdraws the cycle's results to correct them (judging.domain.withdraw_results).
+    NominationState.WINNER: [NominationState.FINALIST],
+    NominationState.HIGHLY_COMMENDED: [NominationState.FINALIST],
+    NominationState.COMMENDED: [NominationState.FINALIST],
     NominationState.WITHDRAWN: [],
 }
 

@@ -5,17 +5,18 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts import audit
 from accounts.domain import DomainError, record_role_grant
 from accounts.enums import SiteRole
-from accounts.models import User
+from accounts.models import Membership, User
 from awards.domain import email_provider, transition
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
 from config.caching import RESULTS_DATA, data_changed
+from config.formats import uk_datetime
 from notifications.mail import queue_email, queue_rendered_email, render_email
 
 from . import calendar
@@ -32,6 +33,7 @@ from .models import (
     Panel,
     PanelMember,
     Publication,
+    ResultsCorrection,
     ShortlistEntry,
     SiteVisit,
     TieBreak,
@@ -112,8 +114,13 @@ def save_profile(user, *, sector_background, lived_experience, expertise="", acc
 
 @transaction.atomic
 def declare_conflict(judge, organisation, *, kind, note="", nomination=None) -> ConflictDeclaration:
-    """Records the conflict, takes every affected nomination off the judge
-    and reassigns it to another clean panel member where one is free."""
+    """Records the conflict, whenever it is declared, and takes the judge off
+    everything about the organisation's nominations in active work (panels
+    not yet signed off): scorecards at either stage and places on visit
+    teams. Each nomination is topped up again to its category's k judges,
+    and each visit team restaffed to the visit rules, from clean panel
+    members; the judges affected and the provider are told. Work in panels
+    already signed off is final and stays as it was."""
     if not judge.has_site_role(SiteRole.JUDGE):
         raise PermissionDenied
     try:
@@ -130,27 +137,83 @@ def declare_conflict(judge, organisation, *, kind, note="", nomination=None) -> 
         after={"organisation": organisation.name, "kind": kind, "nomination": nomination.pk if nomination else None},
         reason=note.strip(),
     )
+    in_active_work = Q(nomination__organisation=organisation, nomination__category__panel__state=PanelState.ACTIVE)
     affected = list(
-        Assignment.objects.select_for_update()
-        .filter(judge=judge, state=AssignmentState.ACTIVE, nomination__organisation=organisation)
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(in_active_work, judge=judge, state=AssignmentState.ACTIVE)
         .select_related("nomination__category")
     )
     for assignment in affected:
-        assignment.state = AssignmentState.REMOVED
-        assignment.removed_reason = "Conflict of interest declared"
-        assignment.save()
-        _scores_changed(assignment.nomination.category_id)
-        audit.record(
-            actor=judge,
-            action="assignment.removed",
-            obj=assignment.nomination,
-            before={"judge": judge.email},
-            reason="Conflict of interest declared",
-        )
-    for category in {a.nomination.category for a in affected}:
+        _take_off(assignment, judge, reason=CONFLICT_REASON)
+    for category in {a.nomination.category for a in affected if a.stage == Stage.WRITTEN}:
         _assign(category, judge, stage=Stage.WRITTEN, reason="Reassigned after a conflict was declared")
+    visits = SiteVisit.objects.select_for_update(of=("self",)).filter(
+        in_active_work, judges=judge, state=VisitState.SCHEDULED, report_submitted_at__isnull=True
+    )
+    for visit in visits.select_related("nomination__category"):
+        _restaff_visit(visit, without=judge)
     return conflict
 
+
+CONFLICT_REASON = "Conflict of interest declared"
+
+
+def _take_off(assignment, actor, *, reason):
+    assignment.state = AssignmentState.REMOVED
+    assignment.removed_reason = reason
+    assignment.save()
+    _scores_changed(assignment.nomination.category_id)
+    audit.record(
+        actor=actor,
+        action="assignment.removed",
+        obj=assignment.nomination,
+        before={"judge": assignment.judge.email, "stage": assignment.stage},
+        reason=reason,
+    )
+
+
+def _restaff_visit(visit, *, without):
+    """Takes a judge off a visit team and, while the team breaks the visit
+    rules, adds the clean panel member with the fewest visits (one with lived
+    experience first when the team needs one). The judge taken off is sent a
+    cancellation; the new team and the provider an updated invitation."""
+    nomination = visit.nomination
+    team = [j for j in visit.judges.select_related("judge_profile") if j.pk != without.pk]
+    members = list(
+        User.objects.filter(panel_memberships__panel__category=nomination.category_id)
+        .exclude(pk__in=[j.pk for j in team] + [without.pk])
+        .exclude(conflicts__organisation=nomination.organisation_id)
+        .exclude(memberships__organisation=nomination.organisation_id)
+        .select_related("judge_profile")
+        .annotate(visit_count=Count("site_visits", filter=Q(site_visits__state=VisitState.SCHEDULED)))
+        .order_by("visit_count", "pk")
+    )
+    while visit_problems(nomination, team) and members:
+        lived_needed = not any(getattr(j, "judge_profile", None) and j.judge_profile.has_lived_experience for j in team)
+        candidates = [m for m in members if not lived_needed or m.judge_profile.has_lived_experience] or members
+        chosen = candidates[0]
+        members.remove(chosen)
+        team.append(chosen)
+        Assignment.objects.get_or_create(
+            nomination=nomination, judge=chosen, stage=Stage.SITE_VISIT, state=AssignmentState.ACTIVE
+        )
+    visit.judges.set(team)
+    visit.sequence += 1
+    visit.save()
+    problems = visit_problems(nomination, team)
+    audit.record(
+        actor=without,
+        action="visit.restaffed",
+        obj=nomination,
+        before={"judge": without.email},
+        after={"judges": [j.email for j in team], "problems": problems},
+        reason=CONFLICT_REASON,
+    )
+    _send_cancellation(visit, without)
+    _send_visit_emails(visit, "REQUEST")
+
+
+# Panels ------------------------------------------------------------------------------
 
 # Panels ------------------------------------------------------------------------------
 
@@ -247,7 +310,9 @@ def _assign(category, actor, *, stage=Stage.WRITTEN, reason=""):
     if panel is None:
         raise DomainError("The panel must be active before nominations are assigned")
     judges = list(panel.memberships.values_list("judge_id", flat=True))
+    # A judge never scores an organisation they declared a conflict with, nor their own.
     conflicts = set(ConflictDeclaration.objects.filter(judge_id__in=judges).values_list("judge_id", "organisation_id"))
+    conflicts |= set(Membership.objects.filter(user_id__in=judges).values_list("user_id", "organisation_id"))
     nominations = list(
         Nomination.objects.filter(category=category, state=NominationState.ELIGIBLE).values_list(
             "id", "organisation_id"
@@ -293,9 +358,19 @@ def override_assignment(admin, nomination, judge, *, add: bool, reason: str) -> 
     _require(admin, "judging.manage")
     if not reason.strip():
         raise DomainError("Enter the reason for the change")
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if not Panel.objects.filter(category=nomination.category_id, state=PanelState.ACTIVE).exists():
+        raise DomainError("Assignments change only while the category's panel is active")
+    if add and nomination.state != NominationState.ELIGIBLE:
+        raise DomainError(
+            f"{nomination.reference} is {nomination.get_state_display().lower()}: only a nomination found "
+            "eligible, and not yet shortlisted, is given to judges to score"
+        )
     if add:
         if ConflictDeclaration.objects.filter(judge=judge, organisation=nomination.organisation_id).exists():
             raise DomainError(f"{judge.email} has declared a conflict with this organisation")
+        if Membership.objects.filter(user=judge, organisation=nomination.organisation_id).exists():
+            raise DomainError(f"{judge.email} belongs to the organisation that entered it")
         if not PanelMember.objects.filter(panel__category=nomination.category_id, judge=judge).exists():
             raise DomainError(f"{judge.email} is not on this category's panel")
         try:
@@ -377,6 +452,11 @@ def reopen_scores(chair, assignment, *, reason: str) -> Assignment:
     assignment = Assignment.objects.select_for_update().select_related("nomination__category").get(pk=assignment.pk)
     if not may_act_as_chair(chair, assignment.nomination.category, [assignment.nomination]):
         raise PermissionDenied
+    if Panel.objects.filter(category=assignment.nomination.category_id, state=PanelState.SIGNED_OFF).exists():
+        raise DomainError(
+            "The panel has signed off its decisions, so scores cannot be reopened. An awards administrator "
+            "can withdraw the results and reopen the panel to correct them; that is recorded and shown."
+        )
     if not assignment.is_submitted:
         raise DomainError("These scores have not been submitted")
     if not reason.strip():
@@ -427,10 +507,24 @@ def record_tie_break(chair, category, *, stage, preferred, over, reason) -> TieB
 # Shortlist --------------------------------------------------------------------------
 
 
+def outstanding_scorecards(category) -> list[str]:
+    """References of the category's eligible nominations with a written
+    scorecard not yet submitted, or with none at all."""
+    written = Assignment.objects.filter(nomination=OuterRef("pk"), stage=Stage.WRITTEN, state=AssignmentState.ACTIVE)
+    outstanding = Nomination.objects.filter(category=category, state=NominationState.ELIGIBLE).filter(
+        Exists(written.filter(submitted_at__isnull=True)) | ~Exists(written.filter(submitted_at__isnull=False))
+    )
+    return sorted(outstanding.values_list("reference", flat=True))
+
+
 @transaction.atomic
-def decide_shortlist(user, category, *, nomination_ids: list[int] | None, rationale: str):
+def decide_shortlist(user, category, *, nomination_ids: list[int] | None, rationale: str, exception: str = ""):
     """The top N by ranking (nomination_ids None), or the chair's own selection
-    with a rationale. Providers are told only when the shortlist is published."""
+    with a rationale. Providers are told only when the shortlist is published.
+
+    Only once every written scorecard of the category is in: a shortlist
+    decided with scorecards still out needs the chair's recorded `exception`
+    (why the panel will not wait)."""
     panel = Panel.objects.select_for_update().get(category=category)
     rules = rules_for(category.cycle)
     ranking = category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
@@ -439,12 +533,19 @@ def decide_shortlist(user, category, *, nomination_ids: list[int] | None, ration
         raise PermissionDenied
     if panel.shortlist_published_at:
         raise DomainError("The shortlist has already been published")
+    if nomination_ids is not None and not rationale.strip():
+        raise DomainError("Explain why the panel chose this shortlist")
+    outstanding = outstanding_scorecards(category)
+    if outstanding and not exception.strip():
+        raise DomainError(
+            f"Scorecards are still out for {len(outstanding)} nomination{'s' if len(outstanding) != 1 else ''} "
+            f"({', '.join(outstanding[:10])}{'…' if len(outstanding) > 10 else ''}): wait for them, or record why "
+            "the panel decides now"
+        )
     if nomination_ids is None:
         chosen = [row.nomination_id for row in ranking[: rules.shortlist_size] if row.judge_count]
     else:
         chosen = list(nomination_ids)
-        if not rationale.strip():
-            raise DomainError("Explain why the panel chose this shortlist")
     if not chosen or not set(chosen) <= candidates:
         raise DomainError("Choose at least one eligible nomination from this category")
     ShortlistEntry.objects.filter(nomination__category=category).delete()
@@ -452,26 +553,40 @@ def decide_shortlist(user, category, *, nomination_ids: list[int] | None, ration
         ShortlistEntry(nomination_id=nid, shortlisted=nid in chosen) for nid in candidates
     )
     panel.shortlist_rationale = rationale.strip() or f"The top {len(chosen)} by normalised score"
+    panel.shortlist_exception = exception.strip() if outstanding else ""
     panel.shortlist_decided_at = timezone.now()
     panel.save()
     audit.record(
         actor=user,
         action="shortlist.decided",
         obj=category,
-        after={"shortlisted": sorted(chosen)},
+        after={
+            "shortlisted": sorted(chosen),
+            "scorecards_outstanding": outstanding,
+            "exception": panel.shortlist_exception,
+        },
         reason=panel.shortlist_rationale,
     )
     return chosen
 
 
 @transaction.atomic
-def publish_shortlist(admin, category):
+def publish_shortlist(admin, category, *, early_reason: str = "", now=None):
+    """Tells every entrant of the category whether they are shortlisted: on
+    or after the cycle's shortlist date, or earlier with a recorded reason."""
     _require(admin, "judging.manage")
-    panel = Panel.objects.select_for_update().get(category=category)
+    now = now or timezone.now()
+    panel = Panel.objects.select_for_update().select_related("category__cycle").get(category=category)
     if not panel.shortlist_decided_at:
         raise DomainError("The panel has not decided its shortlist yet")
     if panel.shortlist_published_at:
         raise DomainError("The shortlist has already been published")
+    early = now < panel.category.cycle.shortlist_published
+    if early and not early_reason.strip():
+        raise DomainError(
+            f"The shortlist is due to be published at {uk_datetime(panel.category.cycle.shortlist_published)}: "
+            "give the reason for publishing it earlier"
+        )
     entries = ShortlistEntry.objects.filter(nomination__category=category).select_related("nomination__cycle")
     for entry in entries:
         nomination = (
@@ -482,9 +597,15 @@ def publish_shortlist(admin, category):
         target = NominationState.SHORTLISTED if entry.shortlisted else NominationState.NOT_SHORTLISTED
         transition(nomination, target, actor=admin)
         email_provider(nomination, "shortlist_published")
-    panel.shortlist_published_at = timezone.now()
+    panel.shortlist_published_at = now
     panel.save()
-    audit.record(actor=admin, action="shortlist.published", obj=category)
+    audit.record(
+        actor=admin,
+        action="shortlist.published",
+        obj=category,
+        after={"early": early},
+        reason=early_reason.strip() if early else "",
+    )
 
 
 # Site visits -----------------------------------------------------------------------
@@ -530,15 +651,42 @@ def _send_visit_emails(visit, method):
         )
 
 
+def _send_cancellation(visit, judge):
+    """Tells one judge taken off a visit team that the visit is off for them."""
+    attachment = calendar.visit_attachment(visit, judges=[judge], method="CANCEL")
+    subject, text, html = render_email("site_visit_cancelled", {"visit": visit, "person": judge})
+    queue_rendered_email(
+        to=judge.email,
+        recipient=judge,
+        template="site_visit_cancelled",
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        attachments=[attachment],
+    )
+
+
+def _check_visit_times(nomination, details) -> list[str]:
+    """Visits happen inside the cycle's site-visit window, and end after they start."""
+    cycle = nomination.cycle
+    problems = []
+    if details["ends_at"] <= details["starts_at"]:
+        problems.append("The visit must end after it starts")
+    if details["starts_at"] < cycle.site_visits_start or details["ends_at"] > cycle.site_visits_end:
+        problems.append(
+            f"Visits take place between {uk_datetime(cycle.site_visits_start)} and "
+            f"{uk_datetime(cycle.site_visits_end)}, the cycle's site-visit window"
+        )
+    return problems
+
+
 @transaction.atomic
 def schedule_visit(admin, nomination, judges, **details) -> SiteVisit:
     _require(admin, "judging.manage")
-    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    nomination = Nomination.objects.select_for_update().select_related("cycle").get(pk=nomination.pk)
     if nomination.state != NominationState.SHORTLISTED:
         raise DomainError("Only shortlisted nominations are visited")
-    problems = visit_problems(nomination, judges)
-    if details["ends_at"] <= details["starts_at"]:
-        problems.append("The visit must end after it starts")
+    problems = visit_problems(nomination, judges) + _check_visit_times(nomination, details)
     if problems:
         raise DomainError("; ".join(problems))
     try:
@@ -564,12 +712,12 @@ def schedule_visit(admin, nomination, judges, **details) -> SiteVisit:
 @transaction.atomic
 def reschedule_visit(admin, visit, judges, **details) -> SiteVisit:
     _require(admin, "judging.manage")
-    visit = SiteVisit.objects.select_for_update().select_related("nomination").get(pk=visit.pk)
+    visit = SiteVisit.objects.select_for_update().select_related("nomination__cycle").get(pk=visit.pk)
     if visit.state != VisitState.SCHEDULED:
         raise DomainError("A cancelled visit cannot be rescheduled: schedule a new one")
-    problems = visit_problems(visit.nomination, judges)
-    if details["ends_at"] <= details["starts_at"]:
-        problems.append("The visit must end after it starts")
+    if visit.report_submitted_at:
+        raise DomainError("This visit has happened and its report is in: it cannot be moved")
+    problems = visit_problems(visit.nomination, judges) + _check_visit_times(visit.nomination, details)
     if problems:
         raise DomainError("; ".join(problems))
     before = visit.starts_at.isoformat()
@@ -618,6 +766,8 @@ def submit_visit_report(judge, visit, **report) -> SiteVisit:
         raise DomainError("This visit was cancelled")
     if visit.report_submitted_at:
         raise DomainError("The visit report has already been submitted")
+    if timezone.now() < visit.starts_at:
+        raise DomainError(f"The report can be written once the visit starts, at {uk_datetime(visit.starts_at)}")
     if not report.get("what_was_seen", "").strip():
         raise DomainError("Describe what you saw on the visit")
     for field_name, value in report.items():
@@ -680,6 +830,8 @@ def record_final_result(chair, nomination, *, award, citation="", rationale="") 
         .exists()
     ):
         raise DomainError("This category already has a winner")
+    if award != Award.NONE and panel.no_award_rationale:
+        raise DomainError("The panel decided to make no award in this category: take that decision back first")
     score = final_scores(category).get(nomination.pk, Decimal("0"))
     result, _ = FinalResult.objects.update_or_create(
         nomination=nomination,
@@ -702,6 +854,50 @@ def record_final_result(chair, nomination, *, award, citation="", rationale="") 
 
 
 @transaction.atomic
+def record_no_award(chair, category, *, rationale: str, now=None) -> Panel:
+    """The panel makes no award in its category this year, with its
+    rationale: every finalist's decision becomes "no award", and the panel
+    can sign off without a winner, so one weak category holds up no other.
+    An empty rationale takes the decision back (while the panel is active)."""
+    now = now or timezone.now()
+    panel = Panel.objects.select_for_update().get(category=category)
+    finalists = list(Nomination.objects.filter(category=category, state=NominationState.FINALIST))
+    if not may_act_as_chair(chair, category, finalists):
+        raise PermissionDenied
+    if panel.state != PanelState.ACTIVE:
+        raise DomainError("Only an active panel decides its awards")
+    before = panel.no_award_rationale
+    if rationale.strip():
+        awarded = FinalResult.objects.filter(nomination__in=finalists).exclude(award=Award.NONE)
+        if awarded.exists():
+            names = ", ".join(r.nomination.reference for r in awarded.select_related("nomination"))
+            raise DomainError(f"Take back the awards already decided first: {names}")
+        for nomination in finalists:
+            FinalResult.objects.update_or_create(
+                nomination=nomination,
+                defaults={
+                    "award": Award.NONE,
+                    "final_score": final_scores(category).get(nomination.pk, Decimal("0")),
+                    "citation": "",
+                    "rationale": rationale.strip(),
+                    "decided_by": chair,
+                },
+            )
+    panel.no_award_rationale = rationale.strip()
+    panel.no_award_at = now if rationale.strip() else None
+    panel.save()
+    audit.record(
+        actor=chair,
+        action="final.no_award" if rationale.strip() else "final.no_award_taken_back",
+        obj=panel,
+        before={"no_award": bool(before)},
+        after={"no_award": bool(rationale.strip()), **_acting(chair, category)},
+        reason=rationale.strip(),
+    )
+    return panel
+
+
+@transaction.atomic
 def sign_off(chair, panel) -> Panel:
     panel = Panel.objects.select_for_update().select_related("category__cycle").get(pk=panel.pk)
     finalists = Nomination.objects.filter(category=panel.category, state=NominationState.FINALIST)
@@ -713,8 +909,11 @@ def sign_off(chair, panel) -> Panel:
     undecided = finalists.filter(final_result__isnull=True).count()
     if undecided:
         problems.append(f"{undecided} finalist{'s have' if undecided > 1 else ' has'} no award decision yet")
-    if not FinalResult.objects.filter(nomination__category=panel.category, award=Award.WINNER).exists():
-        problems.append("The panel has not chosen a winner")
+    if (
+        not panel.no_award_rationale
+        and not FinalResult.objects.filter(nomination__category=panel.category, award=Award.WINNER).exists()
+    ):
+        problems.append("The panel has not chosen a winner, nor decided to make no award")
     if problems:
         raise DomainError("; ".join(problems))
     panel.state = PanelState.SIGNED_OFF
@@ -739,13 +938,21 @@ AWARD_STATES = {
 
 
 @transaction.atomic
-def approve_results(admin, cycle, now=None) -> Publication:
+def approve_results(admin, cycle, now=None, *, early_reason: str = "") -> Publication:
     """Approves the signed-off results; they become public at the cycle's
-    announcement instant and not before."""
+    announcement instant and not before. Not before the final panel's date,
+    unless the administrator records why."""
     _require(admin, "judging.manage")
     now = now or timezone.now()
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if Publication.objects.filter(cycle=cycle).exists():
         raise DomainError("The results of this cycle have already been approved")
+    early = now < cycle.final_panel
+    if early and not early_reason.strip():
+        raise DomainError(
+            f"The final panel meets at {uk_datetime(cycle.final_panel)}: give the reason for approving the results "
+            "before then"
+        )
     unsigned = Panel.objects.filter(category__cycle=cycle).exclude(state=PanelState.SIGNED_OFF)
     if unsigned.exists():
         names = ", ".join(p.category.name for p in unsigned.select_related("category"))
@@ -761,9 +968,99 @@ def approve_results(admin, cycle, now=None) -> Publication:
         actor=admin,
         action="results.approved",
         obj=cycle,
-        after={"public_from": cycle.winners_announced.isoformat()},
+        after={"public_from": cycle.winners_announced.isoformat(), "early": early},
+        reason=early_reason.strip() if early else "",
     )
     return publication
+
+
+@transaction.atomic
+def withdraw_results(admin, cycle, *, reason: str, now=None) -> ResultsCorrection:
+    """The one route by which approved results change: an administrator
+    withdraws them, with a reason that is published with the corrected
+    results. Winners go back to finalists, the winners pages disappear at
+    once, the press pack is withdrawn (the media partner is told), and
+    entrants who were told the results hear that they are being corrected.
+    Panels can then be reopened; approving again announces the corrected
+    results, with every correction listed."""
+    _require(admin, "judging.manage")
+    now = now or timezone.now()
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    publication = Publication.objects.filter(cycle=cycle).first()
+    if publication is None:
+        raise DomainError("The results of this cycle are not approved")
+    if not reason.strip():
+        raise DomainError("Give the reason for correcting the results: it is published with them")
+    correction = ResultsCorrection.objects.create(
+        cycle=cycle,
+        reason=reason.strip(),
+        withdrawn_by=admin,
+        withdrawn_at=now,
+        was_announced=cycle.results_public(now),
+    )
+    told = publication.entrants_notified_at is not None
+    awarded = Nomination.objects.select_for_update().filter(cycle=cycle, state__in=NominationState.results())
+    for nomination in awarded.select_related("cycle", "category", "organisation"):
+        transition(nomination, NominationState.FINALIST, actor=admin, reason=reason.strip())
+    if told:
+        entrants = Nomination.objects.filter(cycle=cycle, state__in=NominationState.entered()).exclude(
+            state__in=[NominationState.SUBMITTED, NominationState.INELIGIBLE]
+        )
+        for nomination in entrants.select_related("cycle", "category", "organisation", "created_by"):
+            email_provider(nomination, "results_withdrawn", {"correction": correction})
+    for person in User.objects.filter(pk__in=publication.cycle.press_pack_downloads.values("user")):
+        queue_email(
+            to=person.email,
+            recipient=person,
+            template="press_pack_withdrawn",
+            context={"cycle": cycle, "person": person},
+        )
+    publication.delete()
+    Cycle.objects.filter(pk=cycle.pk).update(results_approved_at=None)
+    data_changed(RESULTS_DATA)
+    audit.record(
+        actor=admin,
+        action="results.withdrawn",
+        obj=cycle,
+        after={"was_announced": correction.was_announced, "entrants_told": told},
+        reason=reason.strip(),
+    )
+    return correction
+
+
+@transaction.atomic
+def reopen_panel(admin, panel, *, reason: str) -> Panel:
+    """An administrator reopens a signed-off panel to correct its decisions,
+    with a reason: only once the cycle's results are withdrawn, so nothing
+    approved changes underneath its approval."""
+    _require(admin, "judging.manage")
+    panel = Panel.objects.select_for_update(of=("self",)).select_related("category__cycle", "chair").get(pk=panel.pk)
+    if panel.state != PanelState.SIGNED_OFF:
+        raise DomainError("Only a signed-off panel can be reopened")
+    if panel.category.cycle.results_approved_at is not None:
+        raise DomainError("The cycle's results are approved: withdraw them first, giving the reason")
+    if not reason.strip():
+        raise DomainError("Give the reason for reopening the panel")
+    panel.state = PanelState.ACTIVE
+    panel.signed_off_at = None
+    panel.signed_off_by = None
+    panel.save()
+    audit.record(
+        actor=admin,
+        action="panel.reopened",
+        obj=panel,
+        before={"state": "signed_off"},
+        after={"state": "active"},
+        reason=reason.strip(),
+    )
+    if panel.chair is not None:
+        queue_email(
+            to=panel.chair.email,
+            recipient=panel.chair,
+            template="panel_reopened",
+            context={"panel": panel, "person": panel.chair, "reason": reason.strip()},
+        )
+    return panel
 
 
 def results_are_public(cycle, now=None) -> bool:

@@ -70,6 +70,10 @@ class ScoreForm(forms.Form):
         return {c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}
 
 
+class NoAwardForm(forms.Form):
+    rationale = forms.CharField(label="Why no award is made", required=False, max_length=5000)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
@@ -91,6 +95,13 @@ class JudgeEmailForm(forms.Form):
 
 
 class OverrideForm(JudgeEmailForm):
+    field_order = ["reference", "email", "change", "reason"]
+    reference = forms.CharField(
+        label="Nomination reference",
+        max_length=20,
+        error_messages={"required": "Enter the nomination's reference"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
     change = forms.ChoiceField(
         label="Change",
         choices=[("add", "Assign this judge"), ("remove", "Take this judge off")],
@@ -100,6 +111,19 @@ class OverrideForm(JudgeEmailForm):
     reason = forms.CharField(
         label="Reason for the change", max_length=2000, error_messages={"required": "Enter the reason for the change"}
     )
+
+    def __init__(self, *args, category=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category = category
+
+    def clean_reference(self):
+        from awards.models import Nomination
+
+        reference = self.cleaned_data["reference"].strip().upper()
+        self.nomination = Nomination.objects.filter(category=self.category, reference__iexact=reference).first()
+        if self.nomination is None:
+            raise forms.ValidationError(f"No nomination in this category has the reference {reference}")
+        return reference
 
 
 class RulesForm(forms.ModelForm):
@@ -133,8 +157,19 @@ class ShortlistForm(forms.Form):
         help_text="Needed when the panel makes its own selection",
     )
 
-    def __init__(self, *args, rows, **kwargs):
+    exception = forms.CharField(
+        label="Scorecards are still out: why decide the shortlist now?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded with the shortlist",
+    )
+
+    def __init__(self, *args, rows, outstanding=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.outstanding = list(outstanding)
+        if not self.outstanding:
+            del self.fields["exception"]
         self.fields["nominations"].choices = [
             (str(r.nomination_id), f"{r.rank}. {r.reference} (normalised {r.normalised:.1f})") for r in rows
         ]
@@ -146,6 +181,8 @@ class ShortlistForm(forms.Form):
                 self.add_error("nominations", "Select the nominations on the shortlist")
             if not data.get("rationale", "").strip():
                 self.add_error("rationale", "Explain why the panel chose this shortlist")
+        if self.outstanding and not data.get("exception", "").strip():
+            self.add_error("exception", "Say why the panel decides before every scorecard is in, or wait for them")
         return data
 
 

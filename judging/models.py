@@ -98,6 +98,12 @@ class Panel(models.Model):
     shortlist_rationale = models.TextField(blank=True)
     shortlist_decided_at = models.DateTimeField(null=True, blank=True)
     shortlist_published_at = models.DateTimeField(null=True, blank=True)
+    # Set when the shortlist was decided with scorecards still out: the chair's
+    # (or administrator's) recorded reason for not waiting.
+    shortlist_exception = models.TextField(blank=True)
+    # The panel decided to make no award in its category this year, and why.
+    no_award_rationale = models.TextField(blank=True)
+    no_award_at = models.DateTimeField(null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -269,6 +275,24 @@ class Publication(models.Model):
 
     def __str__(self):
         return f"Results of {self.cycle}"
+
+
+class ResultsCorrection(models.Model):
+    """An administrator withdrew a cycle's approved results to correct them,
+    with the reason. Kept for ever and shown with the results once they are
+    approved and announced again: a result never changes silently."""
+
+    cycle = models.ForeignKey("awards.Cycle", on_delete=models.CASCADE, related_name="results_corrections")
+    reason = models.TextField()
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_at = models.DateTimeField()
+    was_announced = models.BooleanField(help_text="The results had already been announced when they were withdrawn")
+
+    class Meta:
+        ordering = ["withdrawn_at", "pk"]
+
+    def __str__(self):
+        return f"Correction of {self.cycle} on {self.withdrawn_at:%d %b %Y}"
 
 
 class PressPackDownload(models.Model):

@@ -143,31 +143,32 @@ STAGES = [
     ("embargoed", Phase.EMBARGOED),
     ("announced", Phase.ANNOUNCED),
     ("postponed", Phase.EMBARGOED),
+    ("corrected", Phase.VISITS),
 ]
 
 A = Audience
 # Who each person is to N at each stage (checked against judging.queries).
 _N = {
-    "ellen": [A.ENTRANT] * 10,
-    "olly": [A.PUBLIC] * 10,
-    "judith": [A.PANEL_MEMBER] * 3 + [A.SUBMITTED_JUDGE] * 7,
-    "ivy": [A.PANEL_MEMBER] * 3 + [A.ASSIGNED_JUDGE, A.SUBMITTED_JUDGE, A.ASSIGNED_JUDGE] + [A.SUBMITTED_JUDGE] * 4,
-    "conrad": [A.PANEL_MEMBER] * 3 + [A.CONFLICTED_JUDGE] * 7,
-    "petra": [A.PANEL_MEMBER] * 10,
-    "charles": [A.CHAIR] * 10,
-    "admin": [A.ADMIN] * 10,
-    "media": [A.MEDIA] * 10,
-    "public": [A.PUBLIC] * 10,
+    "ellen": [A.ENTRANT] * 11,
+    "olly": [A.PUBLIC] * 11,
+    "judith": [A.PANEL_MEMBER] * 3 + [A.SUBMITTED_JUDGE] * 8,
+    "ivy": [A.PANEL_MEMBER] * 3 + [A.ASSIGNED_JUDGE, A.SUBMITTED_JUDGE, A.ASSIGNED_JUDGE] + [A.SUBMITTED_JUDGE] * 5,
+    "conrad": [A.PANEL_MEMBER] * 3 + [A.CONFLICTED_JUDGE] * 8,
+    "petra": [A.PANEL_MEMBER] * 11,
+    "charles": [A.CHAIR] * 11,
+    "admin": [A.ADMIN] * 11,
+    "media": [A.MEDIA] * 11,
+    "public": [A.PUBLIC] * 11,
 }
 _N2 = {
-    **{person: [A.PANEL_MEMBER] * 10 for person in ("judith", "ivy", "conrad")},
-    "ellen": [A.PUBLIC] * 10,
-    "olly": [A.ENTRANT] * 10,
-    "petra": [A.PANEL_MEMBER] * 3 + [A.SUBMITTED_JUDGE] * 7,
-    "charles": [A.CHAIR] * 10,
-    "admin": [A.ADMIN] * 10,
-    "media": [A.MEDIA] * 10,
-    "public": [A.PUBLIC] * 10,
+    **{person: [A.PANEL_MEMBER] * 11 for person in ("judith", "ivy", "conrad")},
+    "ellen": [A.PUBLIC] * 11,
+    "olly": [A.ENTRANT] * 11,
+    "petra": [A.PANEL_MEMBER] * 3 + [A.SUBMITTED_JUDGE] * 8,
+    "charles": [A.CHAIR] * 11,
+    "admin": [A.ADMIN] * 11,
+    "media": [A.MEDIA] * 11,
+    "public": [A.PUBLIC] * 11,
 }
 AUDIENCES = {"N": _N, "N2": _N2}
 
@@ -475,6 +476,13 @@ def _stages(world: World, clock: "Clock"):
     awards.save_cycle(admin, cycle)
     done("postponed", last)
     yield "postponed", Phase.EMBARGOED
+
+    # Results withdrawn to correct them, and the panel reopened ----------------------------------
+    last = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    judging.withdraw_results(admin, cycle, reason="A score was entered against the wrong entry")
+    judging.reopen_panel(admin, panel, reason="Correct the scores entered against the wrong entry")
+    done("corrected", last)
+    yield "corrected", Phase.VISITS
 
 
 def email_documents(email) -> list[tuple[str, bytes]]:

@@ -136,7 +136,8 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     awards.set_image_publication(
         nomination.created_by, photo, publish=True, caption="Residents in the garden", people_consent=True
     )
-    judging.approve_results(make_user(email="admin@panel.example", roles=[SiteRole.AWARDS_ADMIN]), cycle)
+    admin = make_user(email="admin@panel.example", roles=[SiteRole.AWARDS_ADMIN])
+    judging.approve_results(admin, cycle, early_reason="The test cycle runs early")
     Cycle.objects.filter(pk=cycle.pk).update(winners_announced=timezone.now() - timedelta(minutes=1))
     page.context.clear_cookies()
     page.goto(live_server.url + f"/winners/{cycle.pk}/")

@@ -295,7 +295,10 @@ def test_a_chair_conflicted_with_a_candidate_leaves_the_shortlist_to_the_adminis
         assert "An awards administrator decides this panel's shortlist" in page and "Bramble" not in page
         with pytest.raises(PermissionDenied):
             judging.decide_shortlist(charles, category, nomination_ids=None, rationale="")
-        assert judging.decide_shortlist(world.people["admin"], category, nomination_ids=None, rationale="")
+        decided = judging.decide_shortlist(
+            world.people["admin"], category, nomination_ids=None, rationale="", exception="Ivy is away until May"
+        )
+        assert decided and world.objects["panel"].__class__.objects.get().shortlist_exception == "Ivy is away until May"
 
 
 # Emails and files to entrants ------------------------------------------------------------------
@@ -335,7 +338,7 @@ def test_press_pack_cells_cannot_run_as_formulas():
         from judging.models import FinalResult
 
         FinalResult.objects.filter(nomination=world.objects["N"]).update(citation='=HYPERLINK("http://x.example")')
-        judging.approve_results(world.people["admin"], world.objects["cycle"])
+        judging.approve_results(world.people["admin"], world.objects["cycle"], early_reason="For the test")
         response = get(Client(), world.people["media"], reverse("judging:press_pack", args=[world.objects["cycle"].pk]))
         assert response.streaming
         with zipfile.ZipFile(io.BytesIO(body(response))) as archive:

@@ -401,8 +401,8 @@ SURFACES = [
     Surface(
         "press pack",
         simple("judging:press_pack", "cycle"),
-        everyone_at(since("embargoed"), ["media", "admin"]),
-        [Show(["Avocet", "Wombat House", "Tamarisk"], ["media", "admin"], since("embargoed"))],
+        everyone_at(only("embargoed", "announced", "postponed"), ["media", "admin"]),
+        [Show(["Avocet", "Wombat House", "Tamarisk"], ["media", "admin"], only("embargoed", "announced", "postponed"))],
         kind="zip",
     ),
     Surface("winners index", simple("winners:index"), everyone_at(ALL_STAGES, PEOPLE)),
@@ -445,6 +445,9 @@ NO_NOMINATION_DATA = {
     "judging:judges": "the judges and invitations, for administrators",
     "judging:approve_results": "POST only: answers with a redirect",
     "judging:visit_new": "the same form as the visit form (in the matrix), before a visit exists",
+    "judging:withdraw_results": "a form for the reason, naming the cycle",
+    "judging:reopen_panel": "a form for the reason, naming the category",
+    "judging:no_award": "POST only: answers with a redirect",
 }
 NO_NOMINATION_EMAILS = {
     "judge_invitation": "invites a person to be a judge",

@@ -358,8 +358,13 @@ def test_shortlist_top_n_is_published_with_emails(client, world, run_on_commit):
     # Not published yet: providers see nothing.
     assert Nomination.objects.get(pk=nominations[0].pk).state == NominationState.ELIGIBLE
     client.force_login(world["admin"])
+    # Before the cycle's shortlist date, publishing needs a reason.
+    refused = client.post(url, {"action": "publish_shortlist"}, follow=True)
+    assert "give the reason for publishing it earlier" in refused.content.decode()
+    assert Nomination.objects.get(pk=nominations[0].pk).state == NominationState.ELIGIBLE
     with run_on_commit():
-        client.post(url, {"action": "publish_shortlist"})
+        client.post(url, {"action": "publish_shortlist", "early_reason": "The awards evening moved forward"})
+    assert AuditEvent.objects.get(action="shortlist.published").reason == "The awards evening moved forward"
     states = {n.reference: Nomination.objects.get(pk=n.pk).state for n in nominations}
     assert states == {
         nominations[0].reference: "shortlisted",
@@ -415,8 +420,10 @@ def visit_details(start):
 def test_visit_rules_and_calendar_invitations(world, run_on_commit):
     nomination = make_eligible(world["category"], 1)[0]
     Nomination.objects.filter(pk=nomination.pk).update(state="shortlisted")
-    start = timezone.now() + timedelta(days=10)
+    start = world["cycle"].site_visits_start + timedelta(days=1)
     j1, j2, j3, j4 = world["judges"]
+    with pytest.raises(DomainError, match="the cycle's site-visit window"):
+        domain.schedule_visit(world["admin"], nomination, [j1, j2], **visit_details(timezone.now() + timedelta(days=1)))
     with pytest.raises(DomainError, match="at least two judges"):
         domain.schedule_visit(world["admin"], nomination, [j2], **visit_details(start))
     with pytest.raises(DomainError, match="lived experience"):
@@ -459,11 +466,15 @@ def full_cycle_to_sign_off(world):
     nominations = make_eligible(world["category"], 3)
     run_written_stage(world, nominations, {n.reference: v for n, v in zip(nominations, [9, 6, 8], strict=True)})
     domain.decide_shortlist(world["panel"].chair, world["category"], nomination_ids=None, rationale="")
-    domain.publish_shortlist(world["admin"], world["category"])
+    domain.publish_shortlist(world["admin"], world["category"], early_reason="The test cycle runs early")
     winner = nominations[0]
     j1, j2 = world["judges"][:2]
-    visit = domain.schedule_visit(world["admin"], winner, [j1, j2], **visit_details(timezone.now() + timedelta(days=5)))
-    domain.submit_visit_report(j2, visit, what_was_seen="Warm, calm home", spoke_to_people_using_service=True)
+    start = world["cycle"].site_visits_start + timedelta(days=1)
+    visit = domain.schedule_visit(world["admin"], winner, [j1, j2], **visit_details(start))
+    with pytest.raises(DomainError, match="once the visit starts"):
+        domain.submit_visit_report(j2, visit, what_was_seen="Warm, calm home", spoke_to_people_using_service=True)
+    with time_machine.travel(start + timedelta(hours=1)):
+        domain.submit_visit_report(j2, visit, what_was_seen="Warm, calm home", spoke_to_people_using_service=True)
     for assignment in Assignment.objects.filter(nomination=winner, stage="site_visit"):
         score_all(assignment, 8)
     domain.record_final_result(
@@ -514,7 +525,7 @@ class TestEmbargo:
         awards_domain.set_image_publication(
             winner.created_by, image, publish=True, caption="The garden in spring", people_consent=True
         )
-        domain.approve_results(world["admin"], world["cycle"])
+        domain.approve_results(world["admin"], world["cycle"], early_reason="The test cycle runs early")
         instant = world["cycle"].winners_announced
         provider = winner.created_by
 
@@ -548,7 +559,7 @@ class TestEmbargo:
 
 def test_approval_needs_every_panel_signed_off(world):
     with pytest.raises(DomainError, match="Every panel must sign off first"):
-        domain.approve_results(world["admin"], world["cycle"])
+        domain.approve_results(world["admin"], world["cycle"], early_reason="The test cycle runs early")
     assert not Publication.objects.exists()
 
 
@@ -558,7 +569,7 @@ def test_media_partner_downloads_the_press_pack_before_the_embargo(client, world
     media = make_user(email="media@example.org", roles=[SiteRole.MEDIA_PARTNER])
     client.force_login(media)
     assert client.get(reverse("judging:press_pack", args=[world["cycle"].pk])).status_code == 404
-    domain.approve_results(world["admin"], world["cycle"])
+    domain.approve_results(world["admin"], world["cycle"], early_reason="The test cycle runs early")
     response = client.get(reverse("judging:press_pack", args=[world["cycle"].pk]))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

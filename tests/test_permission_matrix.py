@@ -128,6 +128,9 @@ judging:manage                       GET   -                                    
 judging:judges                       GET   -                                         login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:cycle_panels                 GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:approve_results              POST  pk=cycle                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
+judging:withdraw_results             GET   pk=past_cycle                             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+judging:reopen_panel                 GET   pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+judging:no_award                     POST  pk=panel                                  login 404   404   404   404   302   403   404   404   404   404   404   404   2fa
 judging:export                       GET   pk=cycle,kind=scores,fmt=csv              login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:distribution                 GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:panel                        GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
@@ -240,8 +243,9 @@ def observe(client, method, url) -> str:
 
 # Cells where a 403 names an object the person can already see elsewhere, so a
 # 404 for a missing id reveals nothing: academy staff read every condition but
-# only the course provider answers one.
-SEES_THE_OBJECT = {("accreditation:condition_response", "assessor")}
+# only the course provider answers one; awards administrators read every panel
+# but only its chair decides that no award is made.
+SEES_THE_OBJECT = {("accreditation:condition_response", "assessor"), ("judging:no_award", "awards_admin")}
 
 
 def has_object_id(world, arguments) -> bool:

@@ -160,6 +160,10 @@ def test_site_visit_reminders_to_judges_and_provider_with_invitation(judged, run
     cycle, nomination, judges = judged
     Nomination.objects.filter(pk=nomination.pk).update(state="shortlisted")
     start = at(date(2027, 5, 20), 10)
+    # Inside the cycle's site-visit window.
+    cycle.site_visits_start, cycle.site_visits_end = start - timedelta(days=10), start + timedelta(days=10)
+    cycle.final_panel, cycle.winners_announced = start + timedelta(days=20), start + timedelta(days=30)
+    cycle.save()
     visit = judging_domain.schedule_visit(
         awards_admin,
         nomination,

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.domain import DomainError
@@ -27,6 +28,7 @@ from ..forms import (
     FinalResultForm,
     InviteJudgeForm,
     JudgeEmailForm,
+    NoAwardForm,
     OverrideForm,
     ReasonForm,
     RulesForm,
@@ -107,7 +109,15 @@ def cycle_panels(request, pk):
     return render(
         request,
         "judging/manage/cycle_panels.html",
-        {"cycle": cycle, "panels": panels, "form": form, "publication": publication},
+        {
+            "cycle": cycle,
+            "panels": panels,
+            "form": form,
+            "publication": publication,
+            "signed_off": PanelState.SIGNED_OFF,
+            "approving_early": timezone.now() < cycle.final_panel,
+            "corrections": cycle.results_corrections.all(),
+        },
     )
 
 
@@ -116,7 +126,7 @@ def panel_detail(request, pk):
     panel = _panel_for(request.user, pk)
     is_admin = request.user.has_perm("judging.manage")
     member_form = JudgeEmailForm(prefix="member")
-    override_form = OverrideForm(prefix="override")
+    override_form = OverrideForm(prefix="override", category=panel.category)
     if request.method == "POST" and is_admin:
         action = request.POST.get("action")
         try:
@@ -145,14 +155,11 @@ def panel_detail(request, pk):
                 request.session[f"short-{panel.pk}"] = {str(k): v for k, v in plan.short.items()}
                 return redirect("judging:panel", pk=pk)
             elif action == "override":
-                override_form = OverrideForm(request.POST, prefix="override")
+                override_form = OverrideForm(request.POST, prefix="override", category=panel.category)
                 if override_form.is_valid():
-                    nomination = get_object_or_404(
-                        Nomination, category=panel.category, reference=request.POST.get("reference", "").strip()
-                    )
                     domain.override_assignment(
                         request.user,
-                        nomination,
+                        override_form.nomination,
                         override_form.judge,
                         add=override_form.cleaned_data["change"] == "add",
                         reason=override_form.cleaned_data["reason"],
@@ -274,7 +281,9 @@ def results(request, pk):
                 messages.success(request, "The casting decision has been recorded.")
                 return redirect(f"{request.path}?stage={stage}")
             if action == "publish_shortlist":
-                domain.publish_shortlist(request.user, panel.category)
+                domain.publish_shortlist(
+                    request.user, panel.category, early_reason=request.POST.get("early_reason", "")
+                )
                 messages.success(request, "The shortlist has been published and providers told.")
                 return redirect(f"{request.path}?stage={stage}")
         except DomainError as error:
@@ -310,6 +319,7 @@ def results(request, pk):
             "rules": rules,
             "tie_form": tie_form if may_cast else None,
             "shortlisted": sum(shortlist.values()),
+            "publishing_early": timezone.now() < panel.category.cycle.shortlist_published,
         },
     )
 
@@ -405,14 +415,19 @@ def shortlist(request, pk):
         refusal = f"Submit your own scores first, for {', '.join(references)}: then the ranking is open to you."
     chosen = ShortlistEntry.objects.filter(nomination__category=panel.category, shortlisted=True)
     initial = {"nominations": [str(pk) for pk in chosen.values_list("nomination_id", flat=True)]}
-    form = ShortlistForm(request.POST or None, rows=[] if refusal else rows, initial=initial)
+    outstanding = domain.outstanding_scorecards(panel.category)
+    form = ShortlistForm(request.POST or None, rows=[] if refusal else rows, initial=initial, outstanding=outstanding)
     if request.method == "POST" and not refusal and form.is_valid():
         selection = None
         if form.cleaned_data["mode"] == "select":
             selection = [int(value) for value in form.cleaned_data["nominations"]]
         try:
             domain.decide_shortlist(
-                request.user, panel.category, nomination_ids=selection, rationale=form.cleaned_data["rationale"]
+                request.user,
+                panel.category,
+                nomination_ids=selection,
+                rationale=form.cleaned_data["rationale"],
+                exception=form.cleaned_data.get("exception", ""),
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -422,7 +437,7 @@ def shortlist(request, pk):
     return render(
         request,
         "judging/manage/shortlist.html",
-        {"panel": panel, "form": form, "size": rules.shortlist_size, "refusal": refusal},
+        {"panel": panel, "form": form, "size": rules.shortlist_size, "refusal": refusal, "outstanding": outstanding},
     )
 
 
@@ -602,12 +617,77 @@ def final(request, pk):
 def approve_results(request, pk):
     cycle = get_object_or_404(Cycle, pk=pk)
     try:
-        domain.approve_results(request.user, cycle)
+        domain.approve_results(request.user, cycle, early_reason=request.POST.get("early_reason", ""))
     except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "The results are approved. They will be public at the announcement time.")
     return redirect("judging:cycle_panels", pk=pk)
+
+
+@manage_required
+def withdraw_results(request, pk):
+    """The correction route: withdraw approved results, with a published reason."""
+    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+    if not Publication.objects.filter(cycle=cycle).exists():
+        messages.info(request, "The results of this cycle are not approved.")
+        return redirect("judging:cycle_panels", pk=pk)
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].label = "Why are the results being corrected?"
+    form.fields[
+        "reason"
+    ].help_text = "This is published with the corrected results, and emailed to entrants if they were told the results."
+    form.fields["reason"].error_messages["required"] = "Enter why the results are being corrected"
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.withdraw_results(request.user, cycle, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The results are withdrawn. Reopen the panels that need correcting.")
+            return redirect("judging:cycle_panels", pk=pk)
+    return render(request, "judging/manage/withdraw_results.html", {"cycle": cycle, "form": form})
+
+
+@manage_required
+def reopen_panel(request, pk):
+    panel = get_object_or_404(Panel.objects.select_related("category__cycle__programme"), pk=pk)
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].label = "Why is the panel being reopened?"
+    form.fields["reason"].error_messages["required"] = "Enter why the panel is being reopened"
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.reopen_panel(request.user, panel, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The panel is reopened and its chair told.")
+            return redirect("judging:final", pk=panel.pk)
+    return render(request, "judging/manage/reopen_panel.html", {"panel": panel, "form": form})
+
+
+@login_required
+@require_POST
+def no_award(request, pk):
+    """The panel makes no award in its category (or takes that back)."""
+    panel = _panel_for(request.user, pk)
+    form = NoAwardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("judging:final", pk=pk)
+    rationale = form.cleaned_data["rationale"]
+    try:
+        domain.record_no_award(request.user, panel.category, rationale=rationale)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "No award will be made in this category."
+            if rationale.strip()
+            else "The decision to make no award has been taken back.",
+        )
+    return redirect("judging:final", pk=pk)
 
 
 @manage_required

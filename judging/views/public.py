@@ -136,7 +136,20 @@ def winners(request, pk):
     if not cycle.results_public():
         raise Http404
     by_category = results_for(cycle, Audience.PUBLIC)
-    return _not_stored(render(request, "judging/public/winners.html", {"cycle": cycle, "by_category": by_category}))
+    no_award = cycle.categories.filter(panel__no_award_at__isnull=False).order_by("order", "name")
+    return _not_stored(
+        render(
+            request,
+            "judging/public/winners.html",
+            {
+                "cycle": cycle,
+                "by_category": by_category,
+                "no_award": [category.name for category in no_award],
+                # A result changes only through a correction, always shown with its reason.
+                "corrections": cycle.results_corrections.all(),
+            },
+        )
+    )
 
 
 def winner_image(request, pk):
