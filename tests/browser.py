@@ -27,7 +27,10 @@ def assert_accessible(page, name=None):
 
 
 def tab_to(page, locator, limit=200):
-    """Presses Tab until `locator` has focus; fails if the keyboard cannot reach it."""
+    """Presses Tab until `locator` has focus; fails if the keyboard cannot reach it.
+    Waits first for the page's scripts to have started: a success banner takes
+    the focus when they do, and a Tab pressed before that would be undone."""
+    page.wait_for_function("document.documentElement.dataset.ready === 'true'")
     for _ in range(limit):
         page.keyboard.press("Tab")
         if locator.evaluate("el => el === document.activeElement"):

@@ -4,6 +4,9 @@ import { initAll } from "../govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+// The components have started (a success banner takes the focus as it does):
+// browser tests wait for this before they move the focus themselves.
+document.documentElement.dataset.ready = "true";
 
 // The sign-out warning (WCAG 2.2.1, timing adjustable): two minutes before a
 // judge's or staff member's session would end for lack of activity, a dialog
