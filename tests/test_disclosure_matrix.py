@@ -310,7 +310,7 @@ SURFACES = [
         everyone_at(since("visits"), ["judith", "ivy"]),
         [
             Show(
-                ["Nightjar", "judith.quayle@judges.example", "ivy.lumen@judges.example"],
+                ["Nightjar", "Judith Quayle", "Ivy Lumen"],
                 ["judith", "ivy"],
                 since("visits"),
             )

@@ -259,10 +259,10 @@ def visit(request, pk):
 @judge_required
 def visit_ics(request, pk):
     site_visit = get_object_or_404(visits_for_judge(request.user), pk=pk)
-    method = "CANCEL" if site_visit.state == VisitState.CANCELLED else "REQUEST"
+    # A file to add to one's own calendar: PUBLISH (a cancelled visit is marked so).
     response = HttpResponse(
-        calendar.visit_invitation(site_visit, judges=list(site_visit.judges.all()), method=method),
-        content_type="text/calendar; charset=utf-8",
+        calendar.visit_invitation(site_visit, judges=list(site_visit.judges.all()), method="PUBLISH"),
+        content_type="text/calendar; charset=utf-8; method=PUBLISH",
     )
     response["Content-Disposition"] = 'attachment; filename="site-visit.ics"'
     return response
