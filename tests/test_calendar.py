@@ -57,7 +57,7 @@ def test_invitations_cancellations_and_downloads_are_valid_and_say_what_they_are
         assert str(parsed(attachment(cancellation))[1]["STATUS"]) == "CANCELLED"
         assert str(parsed(download.content)[1]["STATUS"]) == "CONFIRMED"
         # The download names the visit team in its description instead.
-        assert "Visiting judges: Judith Quayle, Ivy Lumen" in str(parsed(download.content)[1]["DESCRIPTION"])
+        assert "Visiting judges: Ivy Lumen, Judith Quayle" in str(parsed(download.content)[1]["DESCRIPTION"])
 
 
 def test_a_cancelled_visit_downloads_as_cancelled():
