@@ -7,9 +7,16 @@ SHA-256, and the two hashes signed with the Academy's Ed25519 key
 (`OB_SIGNING_KEY`). Anyone can check a credential with the public key in the
 issuer profile, and the verification page says whether it is valid, revoked,
 or for a course whose accreditation was later withdrawn.
+
+Revocation can be checked anywhere, not only on our pages: every credential
+carries a `credentialStatus` entry (W3C Bitstring Status List v1.0, purpose
+"revocation") pointing at one bit of a public status list, itself a signed
+credential served at /credentials/status/1. A verifier fetches the list,
+checks its proof, and reads the bit: 1 is revoked.
 """
 
 import base64
+import gzip
 import hashlib
 import json
 import secrets
@@ -20,7 +27,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -160,7 +167,63 @@ def _accredited_on_completion(course, day):
     return Period.objects.filter(course=course, status=PeriodStatus.ACTIVE, starts_on__lte=day, ends_on__gte=day)
 
 
-def build(completion, credential_id: uuid.UUID, now) -> dict:
+# Bits in the status list: 16 KB, the smallest list the specification allows
+# (so that a revoked credential hides among many), room for 131,072 credentials.
+STATUS_LIST_SIZE = 131072
+STATUS_LIST_NUMBER = 1
+
+
+def status_list_url() -> str:
+    return settings.SITE_URL + reverse("credentials:status_list", args=[STATUS_LIST_NUMBER])
+
+
+def status_entry(index: int) -> dict:
+    return {
+        "id": f"{status_list_url()}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": status_list_url(),
+    }
+
+
+def encode_bits(indexes, size: int = STATUS_LIST_SIZE) -> str:
+    """The bitstring with these positions set (position 0 is the first, most
+    significant bit of the first byte), GZIP-compressed, as multibase base64url."""
+    bits = bytearray(size // 8)
+    for index in indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    compressed = gzip.compress(bytes(bits), mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).decode().rstrip("=")
+
+
+def status_list(now=None) -> dict:
+    """The revocation list as a signed BitstringStatusListCredential."""
+    now = now or timezone.now()
+    revoked = IssuedCredential.objects.filter(revoked_at__isnull=False, status_index__isnull=False).values_list(
+        "status_index", flat=True
+    )
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": status_list_url(),
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id(),
+        "validFrom": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "credentialSubject": {
+            "id": f"{status_list_url()}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bits(revoked),
+        },
+    }
+    return sign(document, now)
+
+
+def _free_status_index() -> int:
+    return secrets.randbelow(STATUS_LIST_SIZE)
+
+
+def build(completion, credential_id: uuid.UUID, now, status_index: int | None = None) -> dict:
     course = completion.course
     accreditation = (
         Accreditation.objects.filter(
@@ -174,7 +237,7 @@ def build(completion, credential_id: uuid.UUID, now) -> dict:
     salt = secrets.token_hex(8)
     identity = "sha256$" + hashlib.sha256((completion.leader.email.lower() + salt).encode()).hexdigest()
     achievement_url = settings.SITE_URL + reverse("courses:detail", args=[course.pk])
-    return {
+    document = {
         "@context": CONTEXT,
         "id": settings.SITE_URL + reverse("credentials:verify", args=[credential_id]),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -208,6 +271,9 @@ def build(completion, credential_id: uuid.UUID, now) -> dict:
             },
         },
     }
+    if status_index is not None:
+        document["credentialStatus"] = status_entry(status_index)
+    return document
 
 
 @transaction.atomic
@@ -223,25 +289,73 @@ def issue(user, completion) -> IssuedCredential:
         raise DomainError("Credentials are issued for verified completions of courses accredited on that date")
     now = timezone.now()
     credential_id = uuid.uuid4()
-    credential = IssuedCredential.objects.create(
-        uuid=credential_id, completion=completion, document=sign(build(completion, credential_id, now), now)
-    )
+    for _ in range(20):  # a free position at random; the list has room for 131,072
+        index = _free_status_index()
+        try:
+            with transaction.atomic():
+                credential = IssuedCredential.objects.create(
+                    uuid=credential_id,
+                    completion=completion,
+                    status_index=index,
+                    document=sign(build(completion, credential_id, now, index), now),
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise DomainError("The credential could not be issued just now: try again")
     audit.record(actor=user, action="credential.issued", obj=completion, after={"credential": str(credential_id)})
     return credential
 
 
 @transaction.atomic
 def revoke(staff, credential, *, reason: str) -> IssuedCredential:
+    """Academy staff revoke a credential, with the reason anyone checking it reads."""
     if not staff.has_perm("accreditation.manage"):
         raise PermissionDenied
     if not reason.strip():
         raise DomainError("Give the reason for revoking the credential")
+    return _revoke(staff, credential, reason.strip())
+
+
+def _revoke(actor, credential, reason: str) -> IssuedCredential:
     credential = IssuedCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at:
+        raise DomainError("This credential has already been revoked")
     credential.revoked_at = timezone.now()
-    credential.revocation_reason = reason.strip()
+    credential.revocation_reason = reason
     credential.save()
-    audit.record(actor=staff, action="credential.revoked", obj=credential.completion, reason=reason.strip())
+    audit.record(
+        actor=actor,
+        action="credential.revoked",
+        obj=credential.completion,
+        after={"credential": str(credential.uuid)},
+        reason=reason,
+    )
     return credential
+
+
+def revoke_for_completion(actor, completion, *, reason: str) -> IssuedCredential | None:
+    """A completion no longer stands (superseded by a correction): its
+    credential, if one was issued and still stands, is revoked with it."""
+    credential = IssuedCredential.objects.filter(completion=completion, revoked_at__isnull=True).first()
+    return _revoke(actor, credential, reason) if credential else None
+
+
+def revoke_for_accreditation(actor, accreditation, *, reason: str) -> int:
+    """An accreditation withdrawn for cause: every credential for completing
+    the course while that accreditation was in force is revoked."""
+    affected = IssuedCredential.objects.filter(
+        revoked_at__isnull=True,
+        completion__course=accreditation.course_id,
+        completion__completed_on__gte=accreditation.valid_from,
+        completion__completed_on__lte=accreditation.valid_to,
+    )
+    revoked = 0
+    for credential in affected:
+        _revoke(actor, credential, reason)
+        revoked += 1
+    return revoked
 
 
 def status(credential) -> tuple[str, str]:

@@ -4,7 +4,9 @@ checking permission and state, writing the audit record in the same
 transaction and queueing email after commit."""
 
 import base64
+import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -15,13 +17,23 @@ from accounts.domain import DomainError
 from accounts.enums import MembershipRole, SiteRole
 from accounts.models import User
 from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
-from courses.models import AccreditationStatus, Course, CourseState
+from courses.domain import refresh_search_document
+from courses.models import (
+    AccreditationStatus,
+    Course,
+    CourseChange,
+    CourseChangeState,
+    CourseState,
+    FrameworkDomain,
+    FrameworkLevel,
+)
 from notifications.mail import queue_rendered_email, render_email
 
 from . import letters
 from .leaders import refresh_leaders_of_course
 from .models import (
     Accreditation,
+    AccreditationEvent,
     AccreditationState,
     Application,
     ApplicationState,
@@ -34,6 +46,7 @@ from .models import (
     Period,
     PeriodStatus,
     Round,
+    Standing,
 )
 
 EVIDENCE_KINDS = ("pdf", "docx", "jpeg", "png")
@@ -86,6 +99,24 @@ def _email_provider(application, template, context=None, attachments=None):
         )
 
 
+def _event(accreditation, kind, *, by, effective_on, reason="", at=None) -> AccreditationEvent:
+    return AccreditationEvent.objects.create(
+        accreditation=accreditation,
+        kind=kind,
+        by=by,
+        effective_on=effective_on,
+        reason=reason,
+        at=at or timezone.now(),
+    )
+
+
+def _email_status_change(accreditation, event):
+    """Providers hear of every change to their accreditation's status."""
+    _email_provider(
+        accreditation.application, "accreditation_status_changed", {"accreditation": accreditation, "event": event}
+    )
+
+
 # Provider ------------------------------------------------------------------------------
 
 
@@ -106,6 +137,8 @@ def start_application(user, course: Course) -> Application:
             application = Application.objects.create(course=course, created_by=user, renews=current)
     except IntegrityError:
         raise DomainError("This course already has an application in progress") from None
+    if current is not None:
+        _carry_over(current.application, application)
     audit.record(
         actor=user,
         action="application.started",
@@ -113,6 +146,30 @@ def start_application(user, course: Course) -> Application:
         after={"course": course.title, "renews": current.number if current else None},
     )
     return application
+
+
+def _carry_over(previous: Application, renewal: Application) -> None:
+    """A renewal starts from what was accredited: the previous application's
+    answers and its evidence (each file copied, so that either can change
+    without the other), for the provider to update rather than retype."""
+    Answer = renewal.answers.model
+    Answer.objects.bulk_create(
+        Answer(application=renewal, criterion_id=answer.criterion_id, text=answer.text)
+        for answer in previous.answers.all()
+    )
+    for evidence in previous.evidence.filter(condition__isnull=True):
+        copy = EvidenceFile(
+            application=renewal,
+            criterion_id=evidence.criterion_id,
+            original_name=evidence.original_name,
+            mimetype=evidence.mimetype,
+            size=evidence.size,
+            uploaded_by=evidence.uploaded_by,
+        )
+        suffix = "." + evidence.file.name.rsplit(".", 1)[-1] if "." in evidence.file.name else ""
+        with evidence.file.open("rb") as handle:
+            copy.file.save(f"accreditation/{renewal.pk}/{uuid.uuid4().hex}{suffix}", handle, save=False)
+        copy.save()
 
 
 def _editable(user, application) -> Application:
@@ -363,6 +420,23 @@ def decide(
         )
         for text, due in conditions:
             Condition.objects.create(accreditation=accreditation, text=text.strip(), due_on=due)
+        _event(
+            accreditation,
+            AccreditationEvent.Kind.GRANTED,
+            by=assessor,
+            effective_on=accreditation.valid_from,
+            reason=f"Renews {renews.number}" if renews is not None else "",
+            at=now,
+        )
+        if renews is not None:
+            _event(
+                renews,
+                AccreditationEvent.Kind.RENEWED,
+                by=assessor,
+                effective_on=accreditation.valid_from,
+                reason=f"Renewed as {accreditation.number}",
+                at=now,
+            )
     audit.record(
         actor=assessor,
         action=f"application.{decision}",
@@ -421,19 +495,33 @@ def _split_period(accreditation, on: date, *, from_status, to_status) -> Period:
     return period
 
 
+def _locked_accreditation(accreditation) -> Accreditation:
+    return (
+        Accreditation.objects.select_for_update(of=("self",))
+        .select_related("course", "application__course__provider", "application__created_by")
+        .get(pk=accreditation.pk)
+    )
+
+
 @transaction.atomic
 def suspend(staff, accreditation, *, reason: str, on: date | None = None) -> Accreditation:
+    """Only an accreditation in force on the day can be suspended: not one
+    that has expired, been renewed or not yet started."""
     _require_staff(staff)
     on = on or timezone.localdate()
-    accreditation = Accreditation.objects.select_for_update().select_related("course").get(pk=accreditation.pk)
-    if accreditation.state != AccreditationState.ACTIVE:
-        raise DomainError("Only an accreditation in force can be suspended")
+    accreditation = _locked_accreditation(accreditation)
+    standing = accreditation.standing_on(on)
+    if standing not in Standing.in_force():
+        raise DomainError(
+            f"Only an accreditation in force can be suspended: this one is {Standing(standing).label.lower()}"
+        )
     if not reason.strip():
         raise DomainError("Give the reason for suspending the accreditation")
     _split_period(accreditation, on, from_status=PeriodStatus.ACTIVE, to_status=PeriodStatus.SUSPENDED)
     accreditation.state = AccreditationState.SUSPENDED
     accreditation.status_reason = reason.strip()
     accreditation.save()
+    event = _event(accreditation, AccreditationEvent.Kind.SUSPENDED, by=staff, effective_on=on, reason=reason.strip())
     audit.record(
         actor=staff,
         action="accreditation.suspended",
@@ -443,6 +531,7 @@ def suspend(staff, accreditation, *, reason: str, on: date | None = None) -> Acc
         reason=reason.strip(),
     )
     sync_course(accreditation.course)
+    _email_status_change(accreditation, event)
     return accreditation
 
 
@@ -450,13 +539,20 @@ def suspend(staff, accreditation, *, reason: str, on: date | None = None) -> Acc
 def reinstate(staff, accreditation, *, reason: str, on: date | None = None) -> Accreditation:
     _require_staff(staff)
     on = on or timezone.localdate()
-    accreditation = Accreditation.objects.select_for_update().select_related("course").get(pk=accreditation.pk)
-    if accreditation.state != AccreditationState.SUSPENDED:
-        raise DomainError("Only a suspended accreditation can be reinstated")
+    accreditation = _locked_accreditation(accreditation)
+    standing = accreditation.standing_on(on)
+    if standing != Standing.SUSPENDED:
+        raise DomainError(
+            f"Only a suspended accreditation still within its dates can be reinstated: this one is "
+            f"{Standing(standing).label.lower()}"
+        )
+    if not reason.strip():
+        raise DomainError("Give the reason for reinstating the accreditation")
     _split_period(accreditation, on, from_status=PeriodStatus.SUSPENDED, to_status=PeriodStatus.ACTIVE)
     accreditation.state = AccreditationState.ACTIVE
     accreditation.status_reason = reason.strip()
     accreditation.save()
+    event = _event(accreditation, AccreditationEvent.Kind.REINSTATED, by=staff, effective_on=on, reason=reason.strip())
     audit.record(
         actor=staff,
         action="accreditation.reinstated",
@@ -466,14 +562,18 @@ def reinstate(staff, accreditation, *, reason: str, on: date | None = None) -> A
         reason=reason.strip(),
     )
     sync_course(accreditation.course)
+    _email_status_change(accreditation, event)
     return accreditation
 
 
 @transaction.atomic
-def withdraw(staff, accreditation, *, reason: str, on: date | None = None) -> Accreditation:
+def withdraw(staff, accreditation, *, reason: str, on: date | None = None, for_cause: bool = False) -> Accreditation:
+    """Withdraws the accreditation from `on`. `for_cause`: the course never
+    met what it claimed (misrepresentation, for example), so the credentials
+    issued for completing it are revoked too (accreditation.credentials)."""
     _require_staff(staff)
     on = on or timezone.localdate()
-    accreditation = Accreditation.objects.select_for_update().select_related("course").get(pk=accreditation.pk)
+    accreditation = _locked_accreditation(accreditation)
     if accreditation.state == AccreditationState.WITHDRAWN:
         raise DomainError("This accreditation has already been withdrawn")
     if not reason.strip():
@@ -486,15 +586,29 @@ def withdraw(staff, accreditation, *, reason: str, on: date | None = None) -> Ac
     accreditation.state = AccreditationState.WITHDRAWN
     accreditation.status_reason = reason.strip()
     accreditation.save()
+    event = _event(
+        accreditation,
+        AccreditationEvent.Kind.WITHDRAWN,
+        by=staff,
+        effective_on=on,
+        reason=reason.strip() + (" (for cause: credentials revoked)" if for_cause else ""),
+    )
     audit.record(
         actor=staff,
         action="accreditation.withdrawn",
         obj=accreditation,
         before={"state": before},
-        after={"state": "withdrawn", "from": str(on)},
+        after={"state": "withdrawn", "from": str(on), "for_cause": for_cause},
         reason=reason.strip(),
     )
     sync_course(accreditation.course)
+    if for_cause:
+        from .credentials import revoke_for_accreditation
+
+        revoke_for_accreditation(
+            staff, accreditation, reason=f"The course's accreditation was withdrawn: {reason.strip()}"
+        )
+    _email_status_change(accreditation, event)
     return accreditation
 
 
@@ -590,3 +704,99 @@ def sync_changed_courses(today: date | None = None) -> int:
     for course in Course.objects.filter(pk__in=course_ids):
         sync_course(course, today)
     return len(course_ids)
+
+
+# Changes to accredited courses ----------------------------------------------------------------
+
+
+def current_accreditation(course) -> Accreditation | None:
+    """The course's latest accreditation not withdrawn: the one a change is judged against."""
+    return (
+        Accreditation.objects.filter(course=course)
+        .exclude(state=AccreditationState.WITHDRAWN)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
+def _pending(change) -> CourseChange:
+    change = CourseChange.objects.select_for_update().select_related("course__provider").get(pk=change.pk)
+    if change.state != CourseChangeState.PENDING:
+        raise DomainError("This change has already been decided")
+    return change
+
+
+def _email_change(course, change, accreditation):
+    if accreditation is None:
+        return
+    _email_provider(accreditation.application, "course_change_decided", {"change": change, "course": course})
+
+
+@transaction.atomic
+def accept_course_change(staff, change, now=None) -> CourseChange:
+    """An assessor accepts a change to an accredited course: the course takes
+    the proposed values, the accreditation stands, and its history says so."""
+    _require_staff(staff)
+    now = now or timezone.now()
+    change = _pending(change)
+    course = Course.objects.select_for_update().get(pk=change.course_id)
+    proposed = change.proposed
+    course.title = proposed["title"]
+    course.provider_id = proposed["provider"]
+    course.delivery_mode = proposed["delivery_mode"]
+    course.duration_hours = Decimal(proposed["duration_hours"])
+    course.designed_for_social_care = proposed["designed_for_social_care"]
+    course.save()
+    course.levels.set(FrameworkLevel.objects.filter(slug__in=proposed["levels"]))
+    course.domains.set(FrameworkDomain.objects.filter(slug__in=proposed["domains"]))
+    refresh_search_document([course.pk])
+    change.state = CourseChangeState.ACCEPTED
+    change.decided_by, change.decided_at = staff, now
+    change.save()
+    accreditation = current_accreditation(course)
+    if accreditation is not None:
+        _event(
+            accreditation,
+            AccreditationEvent.Kind.CHANGE_ACCEPTED,
+            by=staff,
+            effective_on=timezone.localdate(now),
+            reason=change.summary,
+            at=now,
+        )
+    audit.record(actor=staff, action="course.change_accepted", obj=course, after={"change": change.summary})
+    _email_change(course, change, accreditation)
+    return change
+
+
+@transaction.atomic
+def refer_course_change(staff, change, *, reason: str, now=None) -> CourseChange:
+    """The change is too great for the accreditation to stand for it: the
+    course keeps its accredited values, and the provider is asked to apply for
+    re-accreditation of the course as it now is."""
+    _require_staff(staff)
+    now = now or timezone.now()
+    if not reason.strip():
+        raise DomainError("Say why the change needs re-assessment")
+    change = _pending(change)
+    change.state = CourseChangeState.REFERRED
+    change.decided_by, change.decided_at, change.reason = staff, now, reason.strip()
+    change.save()
+    accreditation = current_accreditation(change.course)
+    if accreditation is not None:
+        _event(
+            accreditation,
+            AccreditationEvent.Kind.CHANGE_REFERRED,
+            by=staff,
+            effective_on=timezone.localdate(now),
+            reason=f"{change.summary}. {reason.strip()}",
+            at=now,
+        )
+    audit.record(
+        actor=staff,
+        action="course.change_referred",
+        obj=change.course,
+        after={"change": change.summary},
+        reason=reason.strip(),
+    )
+    _email_change(change.course, change, accreditation)
+    return change

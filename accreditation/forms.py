@@ -130,12 +130,48 @@ class DecisionForm(forms.Form):
 
 
 class StatusChangeForm(forms.Form):
-    action = forms.ChoiceField(choices=[("suspend", "Suspend"), ("reinstate", "Reinstate"), ("withdraw", "Withdraw")])
+    action = forms.ChoiceField(
+        label="Change",
+        choices=[("suspend", "Suspend"), ("reinstate", "Reinstate"), ("withdraw", "Withdraw")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the change"},
+    )
     reason = forms.CharField(
         label="Reason",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Emailed to the provider and shown in the public history",
         error_messages={"required": "Give the reason"},
+    )
+    for_cause = forms.BooleanField(
+        label="Withdrawn for cause: revoke the credentials of everyone who completed it under this accreditation",
+        required=False,
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = choices
+        if not any(value == "withdraw" for value, _ in choices):
+            del self.fields["for_cause"]
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the credential revoked?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown to anyone who checks the credential",
+        error_messages={"required": "Give the reason for revoking the credential"},
+    )
+
+
+class ChangeReferralForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does the change need re-assessment?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Emailed to the provider",
+        error_messages={"required": "Say why the change needs re-assessment"},
     )
 
 

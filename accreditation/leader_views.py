@@ -24,7 +24,7 @@ from config.uploads import accepts_uploads
 from courses.models import Completion, Course, CourseState, LeaderProfile
 
 from . import compliance, credentials, leaders
-from .forms import AppointmentForm, CompletionForm, LeaderProfileForm, RejectForm
+from .forms import AppointmentForm, CompletionForm, LeaderProfileForm, RejectForm, RevokeForm
 from .models import ComplianceStatus, DassAppointment, IssuedCredential
 
 manage_required = permission_required("accreditation.manage")
@@ -158,12 +158,47 @@ def credential_verify(request, uuid):
     return render(
         request,
         "accreditation/leaders/credential_verify.html",
-        {"issued": issued, "state": state, "explanation": explanation},
+        {
+            "issued": issued,
+            "state": state,
+            "explanation": explanation,
+            "may_revoke": request.user.is_authenticated and request.user.has_perm("accreditation.manage"),
+        },
     )
 
 
 def issuer(request):
     return JsonResponse(credentials.issuer_profile(), json_dumps_params={"indent": 2})
+
+
+def status_list(request, number):
+    """The public revocation list (W3C Bitstring Status List), signed. Built
+    fresh on every request, so a revocation shows at once; verifiers may keep
+    it for a few minutes."""
+    if number != credentials.STATUS_LIST_NUMBER:
+        raise Http404
+    response = JsonResponse(credentials.status_list(), json_dumps_params={"indent": 2})
+    response["Content-Type"] = "application/vc+ld+json"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@manage_required
+def revoke_credential(request, uuid):
+    """Academy staff revoke a credential, with the reason shown to anyone who checks it."""
+    issued = get_object_or_404(
+        IssuedCredential.objects.select_related("completion__course", "completion__leader"), uuid=uuid
+    )
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            credentials.revoke(request.user, issued, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The credential is revoked. Anyone who checks it is told why.")
+            return redirect("credentials:verify", uuid=issued.uuid)
+    return render(request, "accreditation/leaders/revoke_credential.html", {"issued": issued, "form": form})
 
 
 @login_required

@@ -138,6 +138,13 @@ def _decide(user, completion, state, reason=""):
     completion.save()
     if state == CompletionState.VERIFIED and completion.supersedes_id:
         Completion.objects.filter(pk=completion.supersedes_id).update(state=CompletionState.SUPERSEDED)
+        from .credentials import revoke_for_completion
+
+        revoke_for_completion(
+            user,
+            completion.supersedes,
+            reason=f"Replaced by a corrected record, verified {timezone.localdate():%-d %B %Y}",
+        )
     audit.record(
         actor=user,
         action=f"completion.{state}",

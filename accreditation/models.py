@@ -35,6 +35,24 @@ class AccreditationState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class Standing(models.TextChoices):
+    """What an accreditation is on a given day: computed in one place,
+    Accreditation.standing_on, from its dates, state and conditions, and shown
+    the same on every page (an expired accreditation is expired everywhere)."""
+
+    NOT_YET = "not_yet", "Not yet in force"
+    IN_FORCE = "in_force", "Accredited"
+    CONDITIONS = "conditions", "Accredited with conditions"
+    SUSPENDED = "suspended", "Suspended"
+    EXPIRED = "expired", "Expired"
+    RENEWED = "renewed", "Renewed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+    @classmethod
+    def in_force(cls) -> list[str]:
+        return [cls.IN_FORCE, cls.CONDITIONS]
+
+
 class ConditionState(models.TextChoices):
     OPEN = "open", "Open"
     EVIDENCE_SUBMITTED = "evidence_submitted", "Evidence submitted"
@@ -179,6 +197,65 @@ class Accreditation(models.Model):
     def __str__(self):
         return self.number
 
+    @property
+    def renews(self):
+        """The accreditation this one renews, if any: its lineage."""
+        return self.application.renews
+
+    def renewal(self):
+        """The accreditation that renews this one, if one was granted."""
+        return (
+            Accreditation.objects.filter(application__renews=self)
+            .exclude(state=AccreditationState.WITHDRAWN)
+            .order_by("valid_from")
+            .first()
+        )
+
+    def standing_on(self, day) -> str:
+        """Withdrawn whatever the dates; before valid_from not yet in force;
+        after valid_to expired, or renewed when a renewal continues it;
+        otherwise suspended, accredited with open conditions, or accredited."""
+        if self.state == AccreditationState.WITHDRAWN:
+            return Standing.WITHDRAWN
+        if day < self.valid_from:
+            return Standing.NOT_YET
+        if day > self.valid_to:
+            return Standing.RENEWED if self.renewal() is not None else Standing.EXPIRED
+        if self.state == AccreditationState.SUSPENDED:
+            return Standing.SUSPENDED
+        if self.conditions.exclude(state=ConditionState.MET).exists():
+            return Standing.CONDITIONS
+        return Standing.IN_FORCE
+
+
+class AccreditationEvent(models.Model):
+    """The accreditation's history as it happened: every grant, suspension,
+    reinstatement, withdrawal, renewal and accepted change, with its time and
+    reason, however short a suspension was. Periods answer "was it accredited
+    on this date"; this answers "what happened"."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "granted", "Accredited"
+        SUSPENDED = "suspended", "Suspended"
+        REINSTATED = "reinstated", "Reinstated"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RENEWED = "renewed", "Renewed"
+        CHANGE_ACCEPTED = "change_accepted", "Change to the course accepted"
+        CHANGE_REFERRED = "change_referred", "Change to the course needs re-assessment"
+
+    accreditation = models.ForeignKey(Accreditation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    effective_on = models.DateField()
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.accreditation}: {self.get_kind_display()} on {self.effective_on}"
+
 
 class Period(models.Model):
     """The accreditation history as date ranges (both ends inclusive).
@@ -280,6 +357,9 @@ class IssuedCredential(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
+    # Its bit in the public revocation list (accreditation.credentials.status_list):
+    # chosen at random, so a position tells nobody when or to whom it was issued.
+    status_index = models.PositiveIntegerField(null=True, blank=True, unique=True)
 
     def __str__(self):
         return f"Credential {self.uuid}"

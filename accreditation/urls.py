@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/applications/<int:pk>/", views.assess, name="assess"),
     path("staff/accreditations/<int:pk>/", views.accreditation_status, name="status"),
     path("staff/conditions/<int:pk>/met/", views.condition_met, name="condition_met"),
+    path("staff/course-changes/<int:pk>/", views.course_change, name="course_change"),
+    path("staff/course-changes/<int:pk>/accept/", views.accept_course_change, name="accept_course_change"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:number>/", views.verify, name="verify_number"),
 ]

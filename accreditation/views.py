@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.domain import DomainError
@@ -14,20 +15,21 @@ from accounts.views import permission_required
 from config.downloads import content_disposition, private_file_response
 from config.uploads import accepts_uploads
 from courses.domain import provider_organisations
-from courses.models import Course
+from courses.models import Course, CourseChange, CourseChangeState
 
 from . import domain, letters
 from .forms import (
     AnswersForm,
     AssessmentForm,
     AssignForm,
+    ChangeReferralForm,
     ConditionResponseForm,
     DecisionForm,
     EvidenceForm,
     ReturnForm,
     StatusChangeForm,
 )
-from .models import Accreditation, Application, ApplicationState, Condition, Criterion, EvidenceFile
+from .models import Accreditation, Application, ApplicationState, Condition, Criterion, EvidenceFile, Standing
 
 manage_required = permission_required("accreditation.manage")
 
@@ -184,7 +186,11 @@ def staff_list(request):
     if request.GET.get("mine") == "yes":
         applications = applications.filter(assessor=request.user)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    accreditations = Accreditation.objects.select_related("course__provider").order_by("-valid_from")[:50]
+    today = timezone.localdate()
+    accreditations = list(Accreditation.objects.select_related("course__provider").order_by("-valid_from")[:50])
+    for accreditation in accreditations:
+        accreditation.standing = Standing(accreditation.standing_on(today))
+    changes = CourseChange.objects.filter(state=CourseChangeState.PENDING).select_related("course__provider")
     return render(
         request,
         "accreditation/staff_list.html",
@@ -194,6 +200,7 @@ def staff_list(request):
             "states": ApplicationState.choices,
             "mine": request.GET.get("mine") == "yes",
             "accreditations": accreditations,
+            "changes": changes.order_by("requested_at"),
         },
     )
 
@@ -265,29 +272,88 @@ def assess(request, pk):
     )
 
 
+STATUS_CHANGES = {
+    Standing.IN_FORCE: [("suspend", "Suspend"), ("withdraw", "Withdraw")],
+    Standing.CONDITIONS: [("suspend", "Suspend"), ("withdraw", "Withdraw")],
+    Standing.SUSPENDED: [("reinstate", "Reinstate"), ("withdraw", "Withdraw")],
+    Standing.NOT_YET: [("withdraw", "Withdraw")],
+    Standing.EXPIRED: [("withdraw", "Withdraw")],
+    Standing.RENEWED: [("withdraw", "Withdraw")],
+    Standing.WITHDRAWN: [],
+}
+
+
 @manage_required
 def accreditation_status(request, pk):
-    accreditation = get_object_or_404(Accreditation.objects.select_related("course"), pk=pk)
-    form = StatusChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        change = {"suspend": domain.suspend, "reinstate": domain.reinstate, "withdraw": domain.withdraw}
+    """An accreditation's standing today, its history and the changes its
+    standing allows (an expired one cannot be suspended)."""
+    accreditation = get_object_or_404(Accreditation.objects.select_related("course", "application__renews"), pk=pk)
+    standing = accreditation.standing_on(timezone.localdate())
+    choices = STATUS_CHANGES[standing]
+    form = StatusChangeForm(request.POST or None, choices=choices)
+    if request.method == "POST" and choices and form.is_valid():
+        reason = form.cleaned_data["reason"]
         try:
-            change[form.cleaned_data["action"]](request.user, accreditation, reason=form.cleaned_data["reason"])
+            match form.cleaned_data["action"]:
+                case "suspend":
+                    domain.suspend(request.user, accreditation, reason=reason)
+                case "reinstate":
+                    domain.reinstate(request.user, accreditation, reason=reason)
+                case "withdraw":
+                    domain.withdraw(
+                        request.user, accreditation, reason=reason, for_cause=form.cleaned_data.get("for_cause", False)
+                    )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The accreditation has been updated.")
+            messages.success(request, "The accreditation has been updated and the provider told.")
             return redirect("accreditation:status", pk=pk)
     return render(
         request,
         "accreditation/status.html",
         {
             "accreditation": accreditation,
-            "form": form,
+            "standing": Standing(standing),
+            "renewal": accreditation.renewal(),
+            "form": form if choices else None,
             "periods": accreditation.periods.all(),
+            "events": accreditation.events.select_related("by"),
             "conditions": accreditation.conditions.all(),
         },
     )
+
+
+@manage_required
+def course_change(request, pk):
+    """An assessor accepts a change to an accredited course, or sends it to re-assessment."""
+    change = get_object_or_404(CourseChange.objects.select_related("course__provider", "requested_by"), pk=pk)
+    form = ChangeReferralForm(request.POST or None)
+    if request.method == "POST" and change.state == CourseChangeState.PENDING and form.is_valid():
+        try:
+            domain.refer_course_change(request.user, change, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The provider has been told the change needs re-assessment.")
+            return redirect("accreditation:staff")
+    return render(
+        request,
+        "accreditation/course_change.html",
+        {"change": change, "form": form, "accreditation": domain.current_accreditation(change.course)},
+    )
+
+
+@manage_required
+@require_POST
+def accept_course_change(request, pk):
+    change = get_object_or_404(CourseChange, pk=pk)
+    try:
+        domain.accept_course_change(request.user, change)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("accreditation:course_change", pk=pk)
+    messages.success(request, "The change is accepted: the register shows it now, and the provider has been told.")
+    return redirect("accreditation:staff")
 
 
 @manage_required
@@ -307,12 +373,14 @@ def condition_met(request, pk):
 
 
 def verify(request, number=None):
+    """Anyone checks an accreditation number: its standing today, its dates,
+    what it renews or was renewed by, and its history."""
     number = (number or request.GET.get("number", "")).strip().upper()[:30]
     accreditation = None
     if number:
         accreditation = (
-            Accreditation.objects.select_related("course__provider")
-            .prefetch_related("conditions", "periods")
+            Accreditation.objects.select_related("course__provider", "application__renews")
+            .prefetch_related("conditions", "periods", "events")
             .filter(number=number)
             .first()
         )
@@ -322,6 +390,7 @@ def verify(request, number=None):
         {
             "number": number,
             "accreditation": accreditation,
-            "in_force": accreditation and accreditation.course.is_accredited(),
+            "standing": Standing(accreditation.standing_on(timezone.localdate())) if accreditation else None,
+            "renewal": accreditation.renewal() if accreditation else None,
         },
     )

@@ -9,7 +9,29 @@ from accounts import audit
 from accounts.domain import DomainError
 from accounts.enums import OrganisationKind
 
-from .models import Course, CourseState, FrameworkDomain, FrameworkLevel
+from .models import (
+    MATERIAL_FIELDS,
+    AccreditationStatus,
+    Course,
+    CourseChange,
+    CourseChangeState,
+    CourseState,
+    FrameworkDomain,
+    FrameworkLevel,
+)
+
+# An accreditation stands for the course as it was assessed while it is in
+# force, suspended or yet to start.
+UNDER_ACCREDITATION = [AccreditationStatus.ACCREDITED, AccreditationStatus.CONDITIONS, AccreditationStatus.SUSPENDED]
+LABELS = {
+    "title": "Title",
+    "provider": "Provider",
+    "delivery_mode": "Delivery",
+    "duration_hours": "Hours",
+    "designed_for_social_care": "Designed for social care",
+    "levels": "Levels",
+    "domains": "Domains",
+}
 
 
 def search_vector():
@@ -35,9 +57,48 @@ def provider_organisations(user):
     )
 
 
+def material_values(course, levels, domains) -> dict:
+    """What an accreditation vouches for, in a form that can be compared and stored."""
+    values = {field: getattr(course, f"{field}_id" if field == "provider" else field) for field in MATERIAL_FIELDS}
+    values["duration_hours"] = str(values["duration_hours"])
+    values["levels"] = sorted(level.slug for level in levels)
+    values["domains"] = sorted(domain.slug for domain in domains)
+    return values
+
+
+def describe_changes(before: dict, after: dict) -> str:
+    def shown(field, value):
+        if field == "provider":
+            from accounts.models import Organisation
+
+            return Organisation.objects.filter(pk=value).values_list("name", flat=True).first() or "?"
+        if isinstance(value, list):
+            return ", ".join(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    return "; ".join(
+        f"{LABELS[field]}: {shown(field, before[field])} → {shown(field, after[field])}"
+        for field in LABELS
+        if before[field] != after[field]
+    )
+
+
+def under_accreditation(course) -> bool:
+    return course.accreditation_status in UNDER_ACCREDITATION
+
+
 @transaction.atomic
 def save_course(user, course: Course, *, levels, domains, sectors) -> Course:
-    """Creates or updates a course (draft or listed) for a provider the user belongs to."""
+    """Creates or updates a course (draft or listed) for a provider the user belongs to.
+
+    On a course under accreditation, a change to what the accreditation
+    vouches for (title, provider, levels, domains, hours, delivery, designed
+    for social care) is not made: it becomes a change request for the Academy
+    (accreditation.domain.accept_course_change), and the course keeps its
+    accepted values meanwhile; the rest of the edit is saved. The request is
+    left on `course.pending_change`."""
     if course.pk is None:
         if not (user.has_perm("courses.manage") or provider_organisations(user).filter(pk=course.provider_id).exists()):
             raise PermissionDenied
@@ -50,6 +111,18 @@ def save_course(user, course: Course, *, levels, domains, sectors) -> Course:
     if not sectors:
         raise DomainError("Select at least one sector the course is open to")
     created = course.pk is None
+    course.pending_change = None
+    if not created:
+        stored = Course.objects.select_for_update().get(pk=course.pk)
+        if under_accreditation(stored):
+            accepted = material_values(stored, stored.levels.all(), stored.domains.all())
+            proposed = material_values(course, levels, domains)
+            if proposed != accepted:
+                course.pending_change = _request_change(user, stored, accepted, proposed)
+                for field in MATERIAL_FIELDS:
+                    name = f"{field}_id" if field == "provider" else field
+                    setattr(course, name, getattr(stored, name))
+                levels, domains = list(stored.levels.all()), list(stored.domains.all())
     course.sectors = sectors
     course.save()
     course.levels.set(levels)
@@ -62,6 +135,18 @@ def save_course(user, course: Course, *, levels, domains, sectors) -> Course:
         after={"title": course.title, "state": course.state},
     )
     return course
+
+
+def _request_change(user, course, accepted: dict, proposed: dict) -> CourseChange:
+    """One pending request a course: a later edit replaces its proposal."""
+    summary = describe_changes(accepted, proposed)
+    change, _ = CourseChange.objects.update_or_create(
+        course=course,
+        state=CourseChangeState.PENDING,
+        defaults={"proposed": proposed, "summary": summary, "requested_by": user, "requested_at": timezone.now()},
+    )
+    audit.record(actor=user, action="course.change_requested", obj=course, after={"change": summary})
+    return change
 
 
 @transaction.atomic

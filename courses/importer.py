@@ -258,6 +258,38 @@ def validate(rows: list[dict], progress=None) -> tuple[list[CleanRow], list[RowE
     return clean, errors
 
 
+def accredited_changes(rows: list[CleanRow]) -> list[RowError]:
+    """A row may not change what an accreditation stands for: on an accredited
+    course, that goes through the course's own page, as a change request."""
+    from .domain import material_values, under_accreditation
+
+    existing = {
+        c.external_id: c
+        for c in Course.objects.filter(external_id__in=[r.values["external_id"] for r in rows]).prefetch_related(
+            "levels", "domains"
+        )
+    }
+    errors = []
+    for row in rows:
+        course = existing.get(row.values["external_id"])
+        if course is None or not under_accreditation(course):
+            continue
+        proposed = Course(**{k: v for k, v in row.values.items() if k not in ("sectors", "provider")})
+        proposed.provider_id = row.values["provider"].pk
+        if material_values(proposed, row.levels, row.domains) != material_values(
+            course, course.levels.all(), course.domains.all()
+        ):
+            errors.append(
+                RowError(
+                    row.row,
+                    "title",
+                    "This course is accredited: change its title, provider, levels, domains, hours, delivery or "
+                    "'designed for social care' on its page, where the change goes to the Skills Academy",
+                )
+            )
+    return errors
+
+
 @transaction.atomic
 def write(rows: list[CleanRow]) -> tuple[int, int]:
     existing = {
@@ -313,6 +345,7 @@ def run(job_id: int) -> ImportJob:
         return ImportJob.objects.get(pk=job.pk)
     update(state=ImportJob.State.VALIDATING, total_rows=len(rows))
     clean, errors = validate(rows, progress=lambda n: update(processed_rows=n))
+    errors += accredited_changes(clean)
     if errors:
         update(
             state=ImportJob.State.FAILED,

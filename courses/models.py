@@ -164,6 +164,53 @@ class Course(models.Model):
         )
 
 
+class CourseChangeState(models.TextChoices):
+    PENDING = "pending", "Waiting for the Academy"
+    ACCEPTED = "accepted", "Accepted"
+    REFERRED = "referred", "Needs re-assessment"
+
+
+# What an accreditation vouches for: changing any of these on an accredited
+# course is a change request that an assessor accepts or sends to
+# re-assessment; until then the register shows the accepted version.
+MATERIAL_FIELDS = ["title", "provider", "delivery_mode", "duration_hours", "designed_for_social_care"]
+MATERIAL_SETS = ["levels", "domains"]
+
+
+class CourseChange(models.Model):
+    """A proposed change to what an accredited course is. The course keeps
+    its accepted values until the Academy accepts the change (the accreditation
+    app decides it); `proposed` holds the new values, `summary` says them in
+    words."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="changes")
+    proposed = models.JSONField()
+    summary = models.TextField()
+    state = models.CharField(max_length=20, choices=CourseChangeState.choices, default=CourseChangeState.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course"], condition=Q(state="pending"), name="one_pending_change_per_course"
+            )
+        ]
+
+    def __str__(self):
+        return f"Change to {self.course}: {self.summary}"
+
+    @property
+    def accepted(self) -> bool:
+        return self.state == CourseChangeState.ACCEPTED
+
+
 class ImportJob(models.Model):
     """A CSV import, run by a Celery task: validated whole, written whole or not at all."""
 

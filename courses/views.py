@@ -19,7 +19,7 @@ from config.uploads import UploadRefused, accepts_uploads, store_upload
 
 from . import domain, importer, search
 from .forms import CourseForm, FrameworkItemForm, ImportForm
-from .models import Course, CourseState, FrameworkDomain, FrameworkLevel, ImportJob
+from .models import Course, CourseChangeState, CourseState, FrameworkDomain, FrameworkLevel, ImportJob
 from .tasks import run_import
 
 manage_required = permission_required("courses.manage")
@@ -40,10 +40,12 @@ def register(request):
 
 def course_detail(request, pk):
     course = get_object_or_404(Course.objects.select_related("provider").prefetch_related("levels", "domains"), pk=pk)
-    if course.state != CourseState.LISTED and not domain.may_edit(request.user, course):
+    can_edit = domain.may_edit(request.user, course)
+    if course.state != CourseState.LISTED and not can_edit:
         raise Http404
+    pending = course.changes.filter(state=CourseChangeState.PENDING).first() if can_edit else None
     return render(
-        request, "courses/course_detail.html", {"course": course, "can_edit": domain.may_edit(request.user, course)}
+        request, "courses/course_detail.html", {"course": course, "can_edit": can_edit, "pending_change": pending}
     )
 
 
@@ -86,7 +88,15 @@ def course_form(request, pk=None):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{saved.title} has been saved.")
+            if saved.pending_change is not None:
+                messages.info(
+                    request,
+                    "Your other changes are saved. The course is accredited, so the change to what the "
+                    f"accreditation stands for ({saved.pending_change.summary}) goes to the Skills Academy; "
+                    "the register shows the accredited course until they accept it.",
+                )
+            else:
+                messages.success(request, f"{saved.title} has been saved.")
             return redirect("courses:detail", pk=saved.pk)
     return render(request, "courses/course_form.html", {"form": form, "course": course})
 

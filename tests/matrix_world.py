@@ -179,6 +179,16 @@ def build_world() -> World:
     )
     credential = credentials.issue(people["leader"], verified)
 
+    from courses.domain import material_values
+    from courses.models import CourseChange
+
+    course_change = CourseChange.objects.create(
+        course=course_a,
+        proposed={**material_values(course_a, course_a.levels.all(), course_a.domains.all()), "duration_hours": "2"},
+        summary="Hours: 36 → 2",
+        requested_by=people["course_provider"],
+        requested_at=timezone.now(),
+    )
     import_job = ImportJob.objects.create(
         file="imports/matrix.csv", original_name="courses.csv", uploaded_by=people["assessor"], state="done"
     )
@@ -223,6 +233,7 @@ def build_world() -> World:
         "verified_completion": verified.pk,
         "credential_uuid": credential.uuid,
         "failed_email": failed_email.pk,
+        "course_change": course_change.pk,
     }
     return World(people=people, objects=objects)
 

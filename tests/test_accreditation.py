@@ -207,7 +207,7 @@ def test_suspension_shows_on_the_register(setup, client):
 def test_verification_page(setup, client):
     accreditation = accredit(setup)
     page = client.get(reverse("accreditation:verify"), {"number": accreditation.number.lower()}).content.decode()
-    assert "In force" in page and "Leadership Learning Partnership" in page
+    assert "Status today" in page and ">Accredited</strong>" in page and "Leadership Learning Partnership" in page
     missing = client.get(reverse("accreditation:verify"), {"number": "NSA-1999-99999"}).content.decode()
     assert "No accreditation has the number NSA-1999-99999" in missing
 

@@ -460,6 +460,8 @@ NO_NOMINATION_EMAILS = {
     "reminder_dass_deadline": "leaders",
     "reminder_dass_overdue": "leaders",
     "reminder_verification_digest": "leaders",
+    "accreditation_status_changed": "accreditation",
+    "course_change_decided": "accreditation",
 }
 
 

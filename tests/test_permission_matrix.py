@@ -170,6 +170,8 @@ accreditation:staff                  GET   -                                    
 accreditation:assess                 GET   pk=application                            login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 accreditation:status                 GET   pk=accreditation                          login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 accreditation:condition_met          POST  pk=condition                              login 403   403   403   403   403   403   302   403   403   403   403   403   2fa
+accreditation:course_change          GET   pk=course_change                          login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+accreditation:accept_course_change   POST  pk=course_change                          login 403   403   403   403   403   403   302   403   403   403   403   403   2fa
 accreditation:verify                 GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 accreditation:verify_number          GET   number=accreditation_number               200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:portfolio                    GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
@@ -185,6 +187,8 @@ leaders:appointment_new              GET   -                                    
 leaders:dashboard                    GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 credentials:issuer                   GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 credentials:verify                   GET   uuid=credential_uuid                      200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
+credentials:revoke                   GET   uuid=credential_uuid                      login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+credentials:status_list              GET   number=1                                  200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 notifications:mine                   GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 notifications:ledger                 GET   -                                         login 403   403   403   403   403   200   200   403   403   403   403   403   2fa
 notifications:resend                 POST  pk=failed_email                           login 403   403   403   403   403   302   302   403   403   403   403   403   2fa
