@@ -247,6 +247,17 @@ def make_course(
     return course
 
 
+def make_accreditation_people():
+    """A course provider with a course, an assessor and another member of academy staff."""
+    from accounts.enums import SiteRole
+
+    provider_user, provider = make_course_provider()
+    course = make_course(provider)
+    assessor = make_user(email="assessor@academy.example", roles=[SiteRole.ACADEMY_STAFF])
+    other_staff = make_user(email="other@academy.example", roles=[SiteRole.ACADEMY_STAFF])
+    return {"user": provider_user, "course": course, "assessor": assessor, "other_staff": other_staff}
+
+
 def ensure_reference_data():
     import importlib
 

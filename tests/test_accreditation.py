@@ -11,23 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.domain import DomainError
-from accounts.enums import SiteRole
 from accreditation import domain
 from accreditation.models import Accreditation, Application, Criterion, Period
 from courses.models import Course
 
-from .factories import MINIMAL_PDF, make_course, make_course_provider, make_user
+from .factories import MINIMAL_PDF, make_accreditation_people, make_course, make_course_provider, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def setup():
-    provider_user, provider = make_course_provider()
-    course = make_course(provider)
-    assessor = make_user(email="assessor@academy.example", roles=[SiteRole.ACADEMY_STAFF])
-    other_staff = make_user(email="other@academy.example", roles=[SiteRole.ACADEMY_STAFF])
-    return {"user": provider_user, "course": course, "assessor": assessor, "other_staff": other_staff}
+    return make_accreditation_people()
 
 
 def answer_all(user, application):
