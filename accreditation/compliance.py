@@ -22,7 +22,7 @@ from accounts.enums import Region
 from accounts.models import Organisation
 from config.caching import data_version
 
-from .models import ComplianceStatus
+from .models import AppointmentKind, ComplianceStatus, DassAppointment
 
 DUE_SOON_DAYS = 365
 # The data version (config.caching) of DASS appointments and their status.
@@ -75,6 +75,39 @@ def status_filter(status: str, today: date | None = None) -> Q:
         ComplianceStatus.DUE_SOON: Q(qualifying_completion__isnull=True, deadline__gte=today, deadline__lte=soon),
         ComplianceStatus.ON_TRACK: Q(qualifying_completion__isnull=True, deadline__gt=soon),
     }[status]
+
+
+def current_filter(today: date) -> Q:
+    """Appointments still held today: not ended, or ending today or later
+    (the end date is the last day in post)."""
+    return Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+
+
+def authorities_with_two_directors(today: date, authority=None) -> list[dict]:
+    """Local authorities where two or more people hold a substantive DASS
+    appointment today. An authority has one Director of Adult Social Services;
+    two at once means an appointment was not ended (or was recorded twice),
+    and the dashboard would count the authority twice. Interim appointments
+    overlap a substantive one by design (cover) and are not flagged.
+    With `authority`, only that authority is checked."""
+    held = DassAppointment.objects.filter(
+        current_filter(today), kind=AppointmentKind.SUBSTANTIVE, appointed_on__lte=today
+    )
+    if authority is not None:
+        held = held.filter(local_authority=authority)
+    crowded = (
+        held.order_by().values("local_authority").annotate(people=Count("leader", distinct=True)).filter(people__gt=1)
+    )
+    flagged = {}
+    for appointment in (
+        held.filter(local_authority__in=crowded.values("local_authority"))
+        .select_related("local_authority", "leader")
+        .order_by("local_authority__name", "appointed_on", "pk")
+    ):
+        flagged.setdefault(
+            appointment.local_authority_id, {"authority": appointment.local_authority, "appointments": []}
+        )["appointments"].append(appointment)
+    return list(flagged.values())
 
 
 def summary(appointments, today: date, filters: dict) -> dict:

@@ -270,6 +270,24 @@ class AppointmentForm(forms.Form):
             del self.fields["email"]
 
 
+class AppointmentChangeForm(AppointmentForm):
+    """Academy staff correct or end an appointment, saying why."""
+
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the audit log, for example “Left the post on 30 June (letter from the council)”",
+        error_messages={"required": "Give the reason for the change"},
+    )
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, authorities=authorities, staff=False, **kwargs)
+        self.fields["ended_on"].label = "Last day in post (optional)"
+        self.fields["ended_on"].help_text = "Enter it when the appointment has ended or its end is known"
+        self.fields["ended_on"].error_messages["invalid"] = "Enter a real date"
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label="Reason for rejecting",

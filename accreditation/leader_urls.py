@@ -10,10 +10,13 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("completions/new/", views.record_completion, name="completion_new"),
     path("completions/<int:supersedes_pk>/correct/", views.record_completion, name="completion_correct"),
+    path("completions/<int:pk>/withdraw/", views.withdraw_completion, name="completion_withdraw"),
+    path("check/<str:token>/", views.completion_check, name="check"),
     path("completions/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("completions/<int:pk>/credential.json", views.credential_download, name="credential"),
     path("verification/", views.verification_queue, name="verification"),
     path("verification/<int:pk>/", views.decide_completion, name="decide"),
     path("appointments/new/", views.appointment_form, name="appointment_new"),
+    path("appointments/<int:pk>/change/", views.appointment_change, name="appointment_change"),
     path("dass/", views.dashboard, name="dashboard"),
 ]

@@ -1,6 +1,7 @@
 """Leaders' portfolios, completions, credentials, DASS appointments and the
 academy's compliance dashboard."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from weasyprint import HTML
@@ -24,8 +26,9 @@ from config.uploads import accepts_uploads
 from courses.models import Completion, Course, CourseState, LeaderProfile
 
 from . import compliance, credentials, leaders
-from .forms import AppointmentForm, CompletionForm, LeaderProfileForm, RejectForm, RevokeForm
+from .forms import AppointmentChangeForm, AppointmentForm, CompletionForm, LeaderProfileForm, RejectForm, RevokeForm
 from .models import ComplianceStatus, DassAppointment, IssuedCredential
+from .rules import may_verify
 
 manage_required = permission_required("accreditation.manage")
 
@@ -66,8 +69,14 @@ def portfolio(request):
 
 @login_required
 def portfolio_pdf(request):
+    """The portfolio to show an employer: verified completions only, each with
+    a link anyone can follow to check it is still on the record."""
+    context = _portfolio_context(request.user)
+    verified = [c for c in context["completions"] if c.is_verified]
+    for completion in verified:
+        completion.check_url = settings.SITE_URL + reverse("leaders:check", args=[leaders.check_token(completion)])
     html = render_to_string(
-        "accreditation/leaders/portfolio_pdf.html", {**_portfolio_context(request.user), "person": request.user}
+        "accreditation/leaders/portfolio_pdf.html", {**context, "completions": verified, "person": request.user}
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition("leadership-portfolio.pdf")
@@ -126,9 +135,46 @@ def record_completion(request, supersedes_pk=None):
 
 
 @login_required
+def withdraw_completion(request, pk):
+    """The leader withdraws a completion still waiting for verification."""
+    completion = get_object_or_404(Completion.objects.select_related("course__provider"), pk=pk, leader=request.user)
+    if request.method == "POST":
+        try:
+            leaders.withdraw_completion(request.user, completion)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Your record of {completion.title} is withdrawn. Nobody will be asked to verify it."
+            )
+        return redirect("leaders:portfolio")
+    if not completion.is_pending:
+        messages.error(request, leaders.not_withdrawable(completion))
+        return redirect("leaders:portfolio")
+    return render(request, "accreditation/leaders/withdraw_completion.html", {"completion": completion})
+
+
+def completion_check(request, token):
+    """Public: the link on a portfolio PDF. Says whether the completion is
+    still verified, today; the leader's name so the reader knows whose it is."""
+    completion = leaders.completion_for_check(token)
+    if completion is None:
+        raise Http404
+    label, explanation = leaders.check_state(completion)
+    credential = getattr(completion, "credential", None)
+    response = render(
+        request,
+        "accreditation/leaders/completion_check.html",
+        {"completion": completion, "label": label, "explanation": explanation, "credential": credential},
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
 def certificate(request, pk):
     completion = get_object_or_404(Completion.objects.select_related("course__provider"), pk=pk)
-    if not (completion.leader_id == request.user.pk or leaders.may_verify(request.user, completion)):
+    if not (completion.leader_id == request.user.pk or may_verify(request.user, completion)):
         raise Http404
     if not completion.certificate:
         raise Http404
@@ -220,7 +266,7 @@ def verification_queue(request):
 @require_POST
 def decide_completion(request, pk):
     completion = get_object_or_404(Completion.objects.select_related("course__provider"), pk=pk)
-    if not leaders.may_verify(request.user, completion):
+    if not may_verify(request.user, completion):
         raise Http404
     try:
         if request.POST.get("decision") == "verify":
@@ -261,8 +307,50 @@ def appointment_form(request):
                 form.add_error(None, str(error))
             else:
                 messages.success(request, "The appointment has been recorded.")
+                _warn_two_directors(request, form.cleaned_data["local_authority"])
                 return redirect("leaders:dashboard" if leader != request.user else "leaders:portfolio")
     return render(request, "accreditation/leaders/appointment_form.html", {"form": form})
+
+
+def _warn_two_directors(request, authority):
+    for flagged in compliance.authorities_with_two_directors(timezone.localdate(), authority=authority):
+        names = " and ".join(a.leader.full_name or a.leader.email for a in flagged["appointments"])
+        messages.warning(
+            request,
+            f"{flagged['authority'].name} now has {len(flagged['appointments'])} current substantive "
+            f"directors ({names}). If one has left, the academy ends that appointment.",
+        )
+
+
+@manage_required
+def appointment_change(request, pk):
+    """Academy staff correct or end an appointment (audited, with a reason)."""
+    appointment = get_object_or_404(DassAppointment.objects.select_related("leader", "local_authority"), pk=pk)
+    initial = {
+        "local_authority": appointment.local_authority,
+        "appointed_on": appointment.appointed_on,
+        "ended_on": appointment.ended_on,
+        "kind": appointment.kind,
+    }
+    form = AppointmentChangeForm(request.POST or None, initial=initial, authorities=leaders.local_authorities())
+    if request.method == "POST" and form.is_valid():
+        try:
+            leaders.change_appointment(
+                request.user,
+                appointment,
+                local_authority=form.cleaned_data["local_authority"],
+                appointed_on=form.cleaned_data["appointed_on"],
+                ended_on=form.cleaned_data["ended_on"],
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"The appointment of {appointment.leader.email} has been changed.")
+            _warn_two_directors(request, form.cleaned_data["local_authority"])
+            return redirect("leaders:dashboard")
+    return render(request, "accreditation/leaders/appointment_change.html", {"form": form, "appointment": appointment})
 
 
 def _dashboard_filters(request, queryset, today):
@@ -285,7 +373,7 @@ def _dashboard_filters(request, queryset, today):
 @manage_required
 def dashboard(request):
     today = timezone.localdate()
-    current = DassAppointment.objects.filter(ended_on__isnull=True)
+    current = DassAppointment.objects.filter(compliance.current_filter(today))
     filtered, chosen = _dashboard_filters(request, current, today)
     annotated = filtered.annotate(status=compliance.status_expression(today))
     if request.GET.get("export") in ("csv", "xlsx"):
@@ -308,6 +396,7 @@ def dashboard(request):
         )
         return table_response(header, rows, f"dass-compliance-{today:%Y-%m-%d}", request.GET["export"])
     counts = compliance.summary(filtered, today, chosen)
+    two_directors = compliance.authorities_with_two_directors(today)
     page = get_page(
         annotated.select_related("leader", "local_authority").order_by("deadline", "pk"),
         request.GET.get("page"),
@@ -328,5 +417,6 @@ def dashboard(request):
             "chosen": chosen,
             "region_choices": Region.choices,
             "query": query.urlencode(),
+            "two_directors": two_directors,
         },
     )

@@ -7,6 +7,7 @@ deadline), so the compliance dashboard never disagrees with the records.
 
 from datetime import date
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -18,36 +19,16 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from config.caching import data_changed
 from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
-from courses.models import Completion, CompletionState, LeaderProfile
+from courses.models import STANDING_COMPLETION_STATES, Completion, CompletionState, LeaderProfile
 
 from . import compliance
 from .compliance import deadline_for
 from .models import DassAppointment, Period, PeriodStatus
+from .rules import may_change_appointment, may_record_appointment, may_verify, may_withdraw_completion
 
 CERTIFICATE_KINDS = ("pdf", "jpeg", "png")
 MAX_CERTIFICATE = 10 * MB
 EARLIEST_COMPLETION = date(1980, 1, 1)
-
-
-def _is_staff(user) -> bool:
-    return user.has_perm("accreditation.manage")
-
-
-def may_verify(user, completion) -> bool:
-    """Academy staff, or a member of the provider of the course completed.
-
-    Nobody verifies their own completion: a verified completion issues a
-    credential signed by the Academy. And a course provider vouches for the
-    people it trained, not for itself: a completion by one of its own members
-    goes to academy staff."""
-    if completion.leader_id == user.pk:
-        return False
-    if _is_staff(user):
-        return True
-    if completion.course_id is None:
-        return False
-    members = completion.course.provider.memberships
-    return members.filter(user=user).exists() and not members.filter(user_id=completion.leader_id).exists()
 
 
 @transaction.atomic
@@ -78,12 +59,32 @@ def record_completion(
         raise DomainError("The completion date must be today or in the past")
     if completed_on < EARLIEST_COMPLETION:
         raise DomainError(f"The completion date must be after {EARLIEST_COMPLETION:%-d %B %Y}")
+    # One change to a leader's record at a time: two tabs submitting the same
+    # course cannot both pass the duplicate check.
+    User.objects.select_for_update().filter(pk=leader.pk).first()
     if supersedes is not None:
         supersedes = Completion.objects.select_for_update().get(pk=supersedes.pk)
         if supersedes.leader_id != leader.pk:
             raise PermissionDenied
-        if supersedes.state != CompletionState.VERIFIED or hasattr(supersedes, "superseded_by"):
-            raise DomainError("Only a verified completion without a correction can be corrected")
+        if supersedes.state != CompletionState.VERIFIED:
+            raise DomainError("Only a verified completion can be corrected")
+        if supersedes.corrections.filter(state=CompletionState.SELF_DECLARED).exists():
+            raise DomainError(
+                "A correction of this completion is already waiting for verification: withdraw it to send another"
+            )
+    duplicate = duplicates_of(
+        leader,
+        course=course,
+        course_title=course_title,
+        provider_name=provider_name,
+        completed_on=completed_on,
+        exclude=supersedes,
+    ).first()
+    if duplicate is not None:
+        raise DomainError(
+            f"You have already recorded {duplicate.title} completed on {completed_on:%-d %B %Y} "
+            f"({duplicate.get_state_display().lower()}). To change a verified record, use “Correct”."
+        )
     completion = Completion(
         leader=leader,
         course=course,
@@ -121,6 +122,26 @@ def record_completion(
     return completion
 
 
+def duplicates_of(leader, *, course, course_title, provider_name, completed_on, exclude=None):
+    """The leader's completions on the record (waiting or verified) of the same
+    course on the same day: a registered course by its entry, one described by
+    hand by its title and provider, ignoring case and surrounding spaces.
+    `exclude` is the completion a correction replaces: the correction may
+    repeat it (a new certificate for the same course and day)."""
+    same = Completion.objects.filter(leader=leader, completed_on=completed_on, state__in=STANDING_COMPLETION_STATES)
+    if course is not None:
+        same = same.filter(course=course)
+    else:
+        same = same.filter(
+            course__isnull=True,
+            course_title__iexact=course_title.strip(),
+            provider_name__iexact=provider_name.strip(),
+        )
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    return same
+
+
 def _decide(user, completion, state, reason=""):
     completion = (
         Completion.objects.select_for_update(of=("self",))
@@ -129,8 +150,23 @@ def _decide(user, completion, state, reason=""):
     )
     if not may_verify(user, completion):
         raise PermissionDenied
+    if completion.state == CompletionState.WITHDRAWN:
+        raise DomainError("The leader has withdrawn this completion")
     if completion.state != CompletionState.SELF_DECLARED:
         raise DomainError("This completion has already been decided")
+    if state == CompletionState.VERIFIED:
+        verified_twin = duplicates_of(
+            completion.leader,
+            course=completion.course,
+            course_title=completion.course_title,
+            provider_name=completion.provider_name,
+            completed_on=completion.completed_on,
+            exclude=completion.supersedes,
+        ).filter(state=CompletionState.VERIFIED)
+        if verified_twin.exists():
+            raise DomainError(
+                "This course and date are already verified for this leader: reject this record as a duplicate"
+            )
     completion.state = state
     completion.decided_by = user
     completion.decided_at = timezone.now()
@@ -162,15 +198,40 @@ def verify_completion(user, completion) -> Completion:
     return _decide(user, completion, CompletionState.VERIFIED)
 
 
+def not_withdrawable(completion) -> str:
+    return f"This completion is {completion.get_state_display().lower()}: it can no longer be withdrawn"
+
+
+@transaction.atomic
+def withdraw_completion(user, completion) -> Completion:
+    """The leader takes back a completion still waiting for verification (sent
+    by mistake, or the wrong course). It stays in the history as withdrawn and
+    leaves the verification queues."""
+    completion = Completion.objects.select_for_update().get(pk=completion.pk)
+    if completion.leader_id != user.pk:
+        raise PermissionDenied
+    if not may_withdraw_completion(user, completion):
+        raise DomainError(not_withdrawable(completion))
+    completion.state = CompletionState.WITHDRAWN
+    completion.decided_by = user
+    completion.decided_at = timezone.now()
+    completion.save()
+    audit.record(
+        actor=user,
+        action="completion.withdrawn",
+        obj=completion,
+        before={"state": CompletionState.SELF_DECLARED},
+        after={"state": CompletionState.WITHDRAWN},
+    )
+    refresh_leader(user)
+    return completion
+
+
 @transaction.atomic
 def reject_completion(user, completion, *, reason: str) -> Completion:
     if not reason.strip():
         raise DomainError("Give the reason for rejecting the completion")
     return _decide(user, completion, CompletionState.REJECTED, reason)
-
-
-def may_record_appointment(user, leader) -> bool:
-    return user.pk == leader.pk or _is_staff(user)
 
 
 @transaction.atomic
@@ -201,17 +262,63 @@ def record_appointment(user, leader, *, local_authority, appointed_on, kind, end
 
 
 @transaction.atomic
-def end_appointment(user, appointment, *, ended_on) -> DassAppointment:
-    appointment = DassAppointment.objects.select_for_update().get(pk=appointment.pk)
-    if not may_record_appointment(user, appointment.leader):
+def change_appointment(
+    user, appointment, *, local_authority, appointed_on, kind, ended_on=None, reason: str
+) -> DassAppointment:
+    """Academy staff correct or end a recorded appointment. The deadline
+    follows the appointment date; the change and its reason go in the audit
+    log with the values before and after."""
+    appointment = DassAppointment.objects.select_for_update().select_related("local_authority").get(pk=appointment.pk)
+    if not may_change_appointment(user, appointment):
         raise PermissionDenied
-    if ended_on < appointment.appointed_on:
+    if not reason.strip():
+        raise DomainError("Give the reason for the change")
+    if not local_authority.is_local_authority:
+        raise DomainError("Choose a local authority")
+    if ended_on is not None and ended_on < appointed_on:
         raise DomainError("The appointment must end after it starts")
+
+    def values(a):
+        return {
+            "local_authority": a.local_authority.name,
+            "appointed_on": str(a.appointed_on),
+            "kind": a.kind,
+            "ended_on": str(a.ended_on) if a.ended_on else None,
+        }
+
+    before = values(appointment)
+    appointment.local_authority = local_authority
+    appointment.appointed_on = appointed_on
+    appointment.kind = kind
     appointment.ended_on = ended_on
+    appointment.deadline = deadline_for(appointed_on)
+    after = values(appointment)
+    if before == after:
+        raise DomainError("Nothing has changed")
     appointment.save()
-    audit.record(actor=user, action="dass.appointment_ended", obj=appointment, after={"ended_on": str(ended_on)})
-    data_changed(compliance.DATA)
+    only_ended = before["ended_on"] is None and before | {"ended_on": after["ended_on"]} == after
+    audit.record(
+        actor=user,
+        action="dass.appointment_ended" if only_ended else "dass.appointment_changed",
+        obj=appointment,
+        before=before,
+        after=after,
+        reason=reason.strip(),
+    )
+    refresh_leader(appointment.leader)
     return appointment
+
+
+def end_appointment(user, appointment, *, ended_on, reason="The appointment ended") -> DassAppointment:
+    return change_appointment(
+        user,
+        appointment,
+        local_authority=appointment.local_authority,
+        appointed_on=appointment.appointed_on,
+        kind=appointment.kind,
+        ended_on=ended_on,
+        reason=reason,
+    )
 
 
 def qualifying_completions(leader):
@@ -227,7 +334,7 @@ def qualifying_completions(leader):
     return (
         Completion.objects.filter(
             leader=leader,
-            state__in=[CompletionState.VERIFIED, CompletionState.SELF_DECLARED],
+            state__in=STANDING_COMPLETION_STATES,
             course__designed_for_social_care=True,
         )
         .filter(Exists(accredited_that_day))
@@ -258,6 +365,36 @@ def refresh_leaders_of_course(course) -> None:
         refresh_leader(leader)
 
 
+CHECK_SALT = "leaders.completion-check"
+
+
+def check_token(completion) -> str:
+    """The token in a completion's public check link (printed on the portfolio
+    PDF): signed, so links cannot be guessed or walked."""
+    return signing.dumps(completion.pk, salt=CHECK_SALT, compress=False)
+
+
+def completion_for_check(token: str):
+    """The completion a check link names, or None for a link that was not ours."""
+    try:
+        pk = signing.loads(token, salt=CHECK_SALT)
+    except signing.BadSignature:
+        return None
+    return Completion.objects.select_related("course__provider", "leader", "credential").filter(pk=pk).first()
+
+
+def check_state(completion) -> tuple[str, str]:
+    """What a check link says about a completion today (a label and a
+    sentence) for the reader of a portfolio: only a verified record is confirmed."""
+    if completion.is_verified:
+        return "Verified", f"Verified on {timezone.localdate(completion.decided_at):%-d %B %Y}."
+    if completion.state == CompletionState.SUPERSEDED:
+        replacement = completion.corrections.filter(state=CompletionState.VERIFIED).first()
+        when = f" on {timezone.localdate(replacement.decided_at):%-d %B %Y}" if replacement else ""
+        return "Replaced", f"Replaced by a corrected record{when}: this record no longer stands."
+    return "Not verified", "This record is not verified."
+
+
 def local_authorities():
     return Organisation.objects.filter(Organisation.kind_filter(OrganisationKind.LOCAL_AUTHORITY)).order_by("name")
 
@@ -265,7 +402,7 @@ def local_authorities():
 def completions_to_verify(user):
     """Self-declared completions this person may verify."""
     waiting = Completion.objects.filter(state=CompletionState.SELF_DECLARED).exclude(leader=user)
-    if _is_staff(user):
+    if user.has_perm("accreditation.manage"):
         return waiting
     return waiting.filter(Q(course__provider__memberships__user=user)).exclude(
         leader__memberships__organisation=F("course__provider")

@@ -262,6 +262,12 @@ class CompletionState(models.TextChoices):
     VERIFIED = "verified", "Verified"
     REJECTED = "rejected", "Rejected"
     SUPERSEDED = "superseded", "Replaced by a correction"
+    WITHDRAWN = "withdrawn", "Withdrawn by you"
+
+
+# A completion in these states is on the record: it counts, may be verified or
+# is verified. Rejected, replaced and withdrawn ones are kept for the history only.
+STANDING_COMPLETION_STATES = (CompletionState.SELF_DECLARED, CompletionState.VERIFIED)
 
 
 class Completion(models.Model):
@@ -276,9 +282,10 @@ class Completion(models.Model):
     certificate_name = models.CharField(max_length=200, blank=True)
     certificate_mimetype = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=20, choices=CompletionState.choices, default=CompletionState.SELF_DECLARED)
-    supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
-    )
+    # A verified completion is never edited: a correction is a new completion
+    # that replaces it once verified. A rejected or withdrawn correction can be
+    # followed by another, so one completion may have several (one pending at a time).
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -304,3 +311,11 @@ class Completion(models.Model):
     @property
     def provider_label(self) -> str:
         return self.course.provider.name if self.course_id else self.provider_name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == CompletionState.SELF_DECLARED
+
+    @property
+    def is_verified(self) -> bool:
+        return self.state == CompletionState.VERIFIED

@@ -178,6 +178,8 @@ def build_world() -> World:
         decided_at=timezone.now(),
     )
     credential = credentials.issue(people["leader"], verified)
+    from accreditation import leaders
+    from accreditation.models import DassAppointment
 
     from courses.domain import material_values
     from courses.models import CourseChange
@@ -234,6 +236,8 @@ def build_world() -> World:
         "credential_uuid": credential.uuid,
         "failed_email": failed_email.pk,
         "course_change": course_change.pk,
+        "dass_appointment": DassAppointment.objects.order_by("pk").first().pk,
+        "check_token": leaders.check_token(verified),
     }
     return World(people=people, objects=objects)
 

@@ -136,6 +136,7 @@ PAGES = [
     ("accreditation", "leader", "leaders:completion_new", "-"),
     ("accreditation", "leader", "leaders:completion_correct", "supersedes_pk=awaiting_completion"),
     ("accreditation", "leader", "leaders:appointment_new", "-"),
+    ("accreditation", "assessor", "leaders:appointment_change", "pk=dass_appointment"),
 ]
 AREAS = sorted({area for area, *_ in PAGES})
 

@@ -179,11 +179,14 @@ leaders:portfolio_pdf                GET   -                                    
 leaders:profile                      GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:completion_new               GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:completion_correct           GET   supersedes_pk=awaiting_completion         login 404   404   404   404   404   404   404   404   404   200   404   404   2fa
+leaders:completion_withdraw          GET   pk=awaiting_completion                    login 404   404   404   404   404   404   404   404   404   200   404   404   2fa
+leaders:check                        GET   token=check_token                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:certificate                  GET   pk=awaiting_completion                    login 404   404   404   404   404   404   200   200   404   200   404   404   2fa
 leaders:credential                   GET   pk=verified_completion                    login 404   404   404   404   404   404   404   404   404   200   404   404   2fa
 leaders:verification                 GET   -                                         login 403   403   403   403   403   403   200   200   200   403   403   403   2fa
 leaders:decide                       POST  pk=awaiting_completion                    login 404   404   404   404   404   404   302   302   404   404   404   404   2fa
 leaders:appointment_new              GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
+leaders:appointment_change           GET   pk=dass_appointment                       login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 leaders:dashboard                    GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 credentials:issuer                   GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 credentials:verify                   GET   uuid=credential_uuid                      200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
