@@ -180,7 +180,6 @@ def build_world() -> World:
     credential = credentials.issue(people["leader"], verified)
     from accreditation import leaders
     from accreditation.models import DassAppointment
-
     from courses.domain import material_values
     from courses.models import CourseChange
 
