@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.enums import SiteRole
 from accounts.models import User
+from config.forms import DateInput
 
 from .models import ApplicationState, Outcome
 
@@ -96,7 +97,7 @@ class DecisionForm(forms.Form):
     valid_from = forms.DateField(
         label="Accredited from (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave empty for today; a renewal in time starts the day after the current accreditation ends",
     )
     conditions = forms.CharField(
@@ -214,7 +215,7 @@ class CompletionForm(forms.Form):
     provider_name = forms.CharField(label="Course provider (if not on the register)", max_length=200, required=False)
     completed_on = forms.DateField(
         label="Date you completed the course",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": "Enter the date you completed the course", "invalid": "Enter a real date"},
     )
     certificate = forms.FileField(
@@ -241,12 +242,10 @@ class AppointmentForm(forms.Form):
     )
     appointed_on = forms.DateField(
         label="Appointed on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": "Enter the appointment date", "invalid": "Enter a real date"},
     )
-    ended_on = forms.DateField(
-        label="Ended on (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    ended_on = forms.DateField(label="Ended on (optional)", required=False, widget=DateInput())
     kind = forms.ChoiceField(
         label="Type of appointment",
         widget=forms.RadioSelect,

@@ -20,6 +20,17 @@ def is_id(value) -> bool:
     return re.fullmatch(r"[0-9]{1,18}", str(value)) is not None
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (YYYY-MM-DD) whatever the
+    site's date format: a value in any other form is dropped by the browser,
+    and a form opened to change a date would show it empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"

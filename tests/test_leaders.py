@@ -643,3 +643,13 @@ def test_an_authority_with_two_current_substantive_directors_is_flagged(world, c
         assert compliance.authorities_with_two_directors(today + timedelta(days=1)) == []
         leaders.end_appointment(world["staff"], first_appointment, ended_on=date(2026, 11, 30), reason="Left")
         assert client.get(reverse("leaders:dashboard")).context["two_directors"] == []
+
+
+def test_a_date_being_changed_is_shown_in_the_form_as_the_browser_reads_it(world, client):
+    leader = make_user(email="dates@example.org")
+    appointment = leaders.record_appointment(
+        leader, leader, local_authority=world["council"], appointed_on=date(2021, 4, 1), kind="substantive"
+    )
+    client.force_login(world["staff"])
+    page = client.get(reverse("leaders:appointment_change", args=[appointment.pk])).content.decode()
+    assert 'type="date" name="appointed_on" value="2021-04-01"' in page
