@@ -1,5 +1,7 @@
 """Changes to the course register: one function per change, audited."""
 
+from decimal import Decimal
+
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -60,7 +62,9 @@ def provider_organisations(user):
 def material_values(course, levels, domains) -> dict:
     """What an accreditation vouches for, in a form that can be compared and stored."""
     values = {field: getattr(course, f"{field}_id" if field == "provider" else field) for field in MATERIAL_FIELDS}
-    values["duration_hours"] = str(values["duration_hours"])
+    # As stored (one decimal place): "36", 36 and Decimal("36.0") are the same hours.
+    places = Course._meta.get_field("duration_hours").decimal_places
+    values["duration_hours"] = str(Decimal(str(values["duration_hours"])).quantize(Decimal(1).scaleb(-places)))
     values["levels"] = sorted(level.slug for level in levels)
     values["domains"] = sorted(domain.slug for domain in domains)
     return values
@@ -76,6 +80,8 @@ def describe_changes(before: dict, after: dict) -> str:
             return ", ".join(value)
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if field == "duration_hours":
+            return format(Decimal(value).normalize(), "f")
         return str(value)
 
     return "; ".join(
@@ -114,15 +120,16 @@ def save_course(user, course: Course, *, levels, domains, sectors) -> Course:
     course.pending_change = None
     if not created:
         stored = Course.objects.select_for_update().get(pk=course.pk)
-        if under_accreditation(stored):
-            accepted = material_values(stored, stored.levels.all(), stored.domains.all())
-            proposed = material_values(course, levels, domains)
-            if proposed != accepted:
-                course.pending_change = _request_change(user, stored, accepted, proposed)
-                for field in MATERIAL_FIELDS:
-                    name = f"{field}_id" if field == "provider" else field
-                    setattr(course, name, getattr(stored, name))
-                levels, domains = list(stored.levels.all()), list(stored.domains.all())
+        proposed = material_values(course, levels, domains)
+        accepted = material_values(stored, stored.levels.all(), stored.domains.all())
+        if under_accreditation(stored) and proposed != accepted:
+            course.pending_change = _request_change(user, stored, accepted, proposed)
+            for field in MATERIAL_FIELDS:
+                name = f"{field}_id" if field == "provider" else field
+                setattr(course, name, getattr(stored, name))
+            levels, domains = list(stored.levels.all()), list(stored.domains.all())
+        else:
+            _withdraw_pending_change(user, stored)
     course.sectors = sectors
     course.save()
     course.levels.set(levels)
@@ -147,6 +154,17 @@ def _request_change(user, course, accepted: dict, proposed: dict) -> CourseChang
     )
     audit.record(actor=user, action="course.change_requested", obj=course, after={"change": summary})
     return change
+
+
+def _withdraw_pending_change(user, course) -> None:
+    """A later edit that needs no decision (back to the accepted values, or
+    saved directly once the course is no longer under accreditation) makes a
+    waiting request moot: accepting it later would undo the edit."""
+    updated = CourseChange.objects.filter(course=course, state=CourseChangeState.PENDING).update(
+        state=CourseChangeState.WITHDRAWN, decided_by=user, decided_at=timezone.now()
+    )
+    if updated:
+        audit.record(actor=user, action="course.change_withdrawn", obj=course)
 
 
 @transaction.atomic

@@ -168,6 +168,9 @@ class CourseChangeState(models.TextChoices):
     PENDING = "pending", "Waiting for the Academy"
     ACCEPTED = "accepted", "Accepted"
     REFERRED = "referred", "Needs re-assessment"
+    # The provider's later edit made it moot: back to the accepted values, or
+    # saved directly once the course was no longer under accreditation.
+    WITHDRAWN = "withdrawn", "No longer needed"
 
 
 # What an accreditation vouches for: changing any of these on an accredited

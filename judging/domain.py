@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.domain import DomainError, record_role_grant
 from accounts.enums import SiteRole
-from accounts.models import Membership, User
+from accounts.models import Membership, Organisation, User
 from awards.domain import email_provider, transition
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
@@ -137,22 +137,29 @@ def declare_conflict(judge, organisation, *, kind, note="", nomination=None) -> 
         after={"organisation": organisation.name, "kind": kind, "nomination": nomination.pk if nomination else None},
         reason=note.strip(),
     )
-    in_active_work = Q(nomination__organisation=organisation, nomination__category__panel__state=PanelState.ACTIVE)
+    _stand_down(judge, organisation, actor=judge, panels=Panel.objects.filter(state=PanelState.ACTIVE))
+    return conflict
+
+
+def _stand_down(judge, organisation, *, actor, panels):
+    """Takes the judge off every active scorecard and unvisited visit team for
+    the organisation's nominations in these panels, topping written scoring
+    up to k judges and restaffing the visit teams."""
+    in_active_work = Q(nomination__organisation=organisation, nomination__category__panel__in=panels)
     affected = list(
         Assignment.objects.select_for_update(of=("self",))
         .filter(in_active_work, judge=judge, state=AssignmentState.ACTIVE)
-        .select_related("nomination__category")
+        .select_related("nomination__category", "judge")
     )
     for assignment in affected:
-        _take_off(assignment, judge, reason=CONFLICT_REASON)
+        _take_off(assignment, actor, reason=CONFLICT_REASON)
     for category in {a.nomination.category for a in affected if a.stage == Stage.WRITTEN}:
-        _assign(category, judge, stage=Stage.WRITTEN, reason="Reassigned after a conflict was declared")
+        _assign(category, actor, stage=Stage.WRITTEN, reason="Reassigned after a conflict was declared")
     visits = SiteVisit.objects.select_for_update(of=("self",)).filter(
         in_active_work, judges=judge, state=VisitState.SCHEDULED, report_submitted_at__isnull=True
     )
     for visit in visits.select_related("nomination__category"):
-        _restaff_visit(visit, without=judge)
-    return conflict
+        _restaff_visit(visit, without=judge, actor=actor)
 
 
 CONFLICT_REASON = "Conflict of interest declared"
@@ -172,7 +179,7 @@ def _take_off(assignment, actor, *, reason):
     )
 
 
-def _restaff_visit(visit, *, without):
+def _restaff_visit(visit, *, without, actor=None):
     """Takes a judge off a visit team and, while the team breaks the visit
     rules, adds the clean panel member with the fewest visits (one with lived
     experience first when the team needs one). The judge taken off is sent a
@@ -202,7 +209,7 @@ def _restaff_visit(visit, *, without):
     visit.save()
     problems = visit_problems(nomination, team)
     audit.record(
-        actor=without,
+        actor=actor or without,
         action="visit.restaffed",
         obj=nomination,
         before={"judge": without.email},
@@ -407,6 +414,10 @@ def save_scores(judge, assignment, scores: dict[int, tuple[int | None, str]], *,
         raise PermissionDenied
     if assignment.is_submitted:
         raise DomainError("You have submitted these scores; ask the panel chair to reopen them to make changes")
+    if Panel.objects.filter(category=assignment.nomination.category_id, state=PanelState.SIGNED_OFF).exists():
+        # A scorecard left unsubmitted at sign-off (the chair recorded why the
+        # panel did not wait) stays as it was: the decisions are final.
+        raise DomainError("The panel has signed off its decisions, so scores can no longer be entered")
     criteria = {c.pk: c for c in assignment.nomination.category.criteria.filter(stage=assignment.stage)}
     for criterion_id, (score, comment) in scores.items():
         criterion = criteria.get(criterion_id)
@@ -621,6 +632,9 @@ def visit_problems(nomination, judges) -> list[str]:
     conflicted = ConflictDeclaration.objects.filter(judge__in=judges, organisation=nomination.organisation_id)
     for conflict in conflicted.select_related("judge"):
         problems.append(f"{conflict.judge.email} has declared a conflict with this organisation")
+    members = Membership.objects.filter(user__in=judges, organisation=nomination.organisation_id)
+    for membership in members.select_related("user"):
+        problems.append(f"{membership.user.email} belongs to this organisation")
     panel_ids = set(
         PanelMember.objects.filter(panel__category=nomination.category_id).values_list("judge_id", flat=True)
     )
@@ -866,6 +880,8 @@ def record_no_award(chair, category, *, rationale: str, now=None) -> Panel:
         raise PermissionDenied
     if panel.state != PanelState.ACTIVE:
         raise DomainError("Only an active panel decides its awards")
+    if panel.shortlist_published_at is None:
+        raise DomainError("The panel decides its awards after the shortlist is published")
     before = panel.no_award_rationale
     if rationale.strip():
         awarded = FinalResult.objects.filter(nomination__in=finalists).exclude(award=Award.NONE)
@@ -906,6 +922,10 @@ def sign_off(chair, panel) -> Panel:
     if panel.state != PanelState.ACTIVE:
         raise DomainError("Only an active panel can sign off")
     problems = composition_problems(panel)
+    if panel.shortlist_published_at is None:
+        # Every entrant has been told whether they are shortlisted before the
+        # panel's decisions become final.
+        problems.append("The shortlist has not been published yet")
     undecided = finalists.filter(final_result__isnull=True).count()
     if undecided:
         problems.append(f"{undecided} finalist{'s have' if undecided > 1 else ' has'} no award decision yet")
@@ -1045,6 +1065,24 @@ def reopen_panel(admin, panel, *, reason: str) -> Panel:
     panel.signed_off_at = None
     panel.signed_off_by = None
     panel.save()
+    # Conflicts declared while the panel's work was final apply now that it
+    # is active again: the judge stands down from those entrants' work.
+    members = PanelMember.objects.filter(panel=panel).values("judge")
+    organisations = Nomination.objects.filter(category=panel.category_id).values("organisation")
+    standing = set(
+        ConflictDeclaration.objects.filter(judge__in=members, organisation__in=organisations).values_list(
+            "judge", "organisation"
+        )
+    ) | set(
+        Membership.objects.filter(user__in=members, organisation__in=organisations).values_list("user", "organisation")
+    )
+    for judge_id, organisation_id in sorted(standing):
+        _stand_down(
+            User.objects.get(pk=judge_id),
+            Organisation.objects.get(pk=organisation_id),
+            actor=admin,
+            panels=Panel.objects.filter(pk=panel.pk),
+        )
     audit.record(
         actor=admin,
         action="panel.reopened",

@@ -1,6 +1,6 @@
 """What each judge may see, and who each person is to a nomination, in one place."""
 
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from accounts.enums import SiteRole
@@ -29,6 +29,55 @@ def visits_for_judge(user):
         .exclude(nomination__organisation__conflicts__judge=user)
         .exclude(nomination__organisation__memberships__user=user)
     )
+
+
+def understaffed(category) -> dict[int, str]:
+    """Eligible nominations of an active panel's category that have fewer than
+    the category's k written scorecards, each with the reason in words: not
+    enough panel members without a conflict of interest, or simply not yet
+    assigned. Computed from the records every time, so the flag on the panel
+    page cannot go stale: a conflict declared today shows at once."""
+    from awards.enums import NominationState
+    from awards.models import Nomination
+
+    from .enums import Stage
+
+    if not Panel.objects.filter(category=category, state=PanelState.ACTIVE).exists():
+        return {}
+    k = category.judges_per_nomination
+    judges = set(PanelMember.objects.filter(panel__category=category).values_list("judge_id", flat=True))
+    have = {
+        pk: (organisation, count)
+        for pk, organisation, count in Nomination.objects.filter(category=category, state=NominationState.ELIGIBLE)
+        .annotate(
+            n=Count(
+                "assignments",
+                filter=Q(assignments__state=AssignmentState.ACTIVE, assignments__stage=Stage.WRITTEN),
+            )
+        )
+        .filter(n__lt=k)
+        .values_list("pk", "organisation_id", "n")
+    }
+    if not have:
+        return {}
+    organisations = {organisation for organisation, _ in have.values()}
+    conflicted = set(
+        ConflictDeclaration.objects.filter(judge__in=judges, organisation__in=organisations).values_list(
+            "judge_id", "organisation_id"
+        )
+    ) | set(
+        Membership.objects.filter(user__in=judges, organisation__in=organisations).values_list(
+            "user_id", "organisation_id"
+        )
+    )
+    reasons = {}
+    for pk, (organisation, count) in have.items():
+        clean = sum(1 for judge in judges if (judge, organisation) not in conflicted)
+        if clean < k:
+            reasons[pk] = f"Only {clean} of the {k} judges needed are on the panel without a conflict of interest"
+        else:
+            reasons[pk] = f"{count} of the {k} judges needed are assigned: assign judges to fill the places"
+    return reasons
 
 
 def conflicted_organisations(user, organisation_ids) -> set[int]:

@@ -76,5 +76,5 @@ def test_provider_applies_and_assessor_decides(live_server, page):
     course.refresh_from_db()
     assert course.is_accredited()
     page.goto(live_server.url + f"/accreditation/verify/{course.accreditation_number}/")
-    assert "In force" in page.locator("main").inner_text()
+    assert "Status today\tAccredited" in page.locator("main").inner_text()
     assert_accessible(page, "accreditation-08-verify")

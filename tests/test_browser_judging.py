@@ -102,8 +102,11 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     assignment.refresh_from_db()
     assert assignment.submitted_at is None
 
-    # The chair records the award for the finalist and signs off.
+    # Shortlist published and site visit done: the chair records the award for the finalist and signs off.
+    from django.utils import timezone as tz
+
     Nomination.objects.filter(pk=nomination.pk).update(state="finalist")
+    type(category.panel).objects.filter(pk=category.panel.pk).update(shortlist_published_at=tz.now())
     page.goto(live_server.url + f"/judging/panels/{category.panel.pk}/final/")
     assert_accessible(page, "judging-06-final")
     choose(page, page.get_by_label("Winner"))

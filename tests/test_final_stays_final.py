@@ -130,7 +130,7 @@ def test_a_material_change_to_an_accredited_course_waits_for_the_academy(setup, 
     course.refresh_from_db()
     assert (course.title, course.duration_hours, course.cost) == ("Leading person-centred care", 30, 99)
     change = saved.pending_change
-    assert change.summary == "Title: Leading person-centred care → Leadership lite; Hours: 30.0 → 2"
+    assert change.summary == "Title: Leading person-centred care → Leadership lite; Hours: 30 → 2"
     assert Client().get(reverse("courses:detail", args=[course.pk])).context["course"].title == course.title
     # A second edit replaces the proposal; there is only ever one waiting.
     edit(setup["user"], course, duration_hours=20)
@@ -148,6 +148,20 @@ def test_a_material_change_to_an_accredited_course_waits_for_the_academy(setup, 
     course.refresh_from_db()
     assert [level.slug for level in course.levels.all()] == ["service-leaders"]
     assert accreditation.events.last().kind == AccreditationEvent.Kind.CHANGE_ACCEPTED
+
+
+def test_the_same_hours_typed_differently_are_no_change_and_undoing_an_edit_withdraws_its_request(setup):
+    from decimal import Decimal
+
+    accredit(setup)
+    course = setup["course"]
+    for same in ("30", 30, Decimal("30.00")):
+        assert edit(setup["user"], course, duration_hours=same).pending_change is None
+    edit(setup["user"], course, title="Leadership lite")
+    assert CourseChange.objects.filter(course=course, state="pending").count() == 1
+    # Back to the accredited title: nothing is left for the Academy to accept.
+    assert edit(setup["user"], course, title="Leading person-centred care").pending_change is None
+    assert list(CourseChange.objects.filter(course=course).values_list("state", flat=True)) == ["withdrawn"]
 
 
 def test_an_unaccredited_course_changes_at_once(setup):

@@ -37,7 +37,14 @@ from ..forms import (
     VisitForm,
 )
 from ..models import Assignment, JudgeInvitation, Panel, Publication, ShortlistEntry, SiteVisit
-from ..queries import audiences_for, conflicted_organisations, phases_for, with_phase_inputs, withheld_from
+from ..queries import (
+    audiences_for,
+    conflicted_organisations,
+    phases_for,
+    understaffed,
+    with_phase_inputs,
+    withheld_from,
+)
 from ..results import cached_category_results
 from ..rules import may_act_as_chair
 
@@ -152,7 +159,6 @@ def panel_detail(request, pk):
                 plan = domain.auto_assign(request.user, panel.category)
                 count = sum(len(v) for v in plan.new.values())
                 messages.success(request, f"{count} assignment{'s' if count != 1 else ''} made.")
-                request.session[f"short-{panel.pk}"] = {str(k): v for k, v in plan.short.items()}
                 return redirect("judging:panel", pk=pk)
             elif action == "override":
                 override_form = OverrideForm(request.POST, prefix="override", category=panel.category)
@@ -214,7 +220,7 @@ def panel_detail(request, pk):
         eligible = eligible.exclude(
             Q(organisation__conflicts__judge=request.user) | Q(organisation__memberships__user=request.user)
         )
-    short = request.session.get(f"short-{panel.pk}", {})
+    short = understaffed(panel.category)
     return render(
         request,
         "judging/manage/panel.html",
@@ -224,7 +230,7 @@ def panel_detail(request, pk):
             "members": members,
             "problems": domain.composition_problems(panel),
             "nominations": eligible,
-            "short": [(n, short[str(n.pk)]) for n in eligible if str(n.pk) in short],
+            "short": [(n, short[n.pk]) for n in eligible if n.pk in short],
             "member_form": member_form,
             "override_form": override_form,
             "k": panel.category.judges_per_nomination,

@@ -1,0 +1,710 @@
+"""Property-based lifecycle tests: hypothesis applies random sequences of the
+real domain functions to a judging panel and to an accreditation, and checks
+after every step that what is final stays final.
+
+Each example builds its world inside a savepoint and rolls it back at the
+end, so examples do not see each other. A step the domain refuses (a
+DomainError or PermissionDenied) is a step too: refusals must leave the
+invariants true as well. The number of steps run is written to
+test-artifacts/lifecycle-steps.txt for the record.
+"""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+
+from accounts.domain import DomainError
+from accounts.enums import SiteRole
+from accounts.models import Membership
+from accreditation import credentials, leaders
+from accreditation import domain as accreditation
+from accreditation.models import Accreditation, AccreditationEvent, IssuedCredential, Standing
+from awards.enums import NominationState
+from awards.models import Nomination
+from courses import domain as courses
+from courses.domain import material_values
+from courses.models import Completion, CompletionState, Course, CourseChange, CourseChangeState, FrameworkLevel
+from judging import domain as judging
+from judging.enums import AssignmentState, PanelState, Stage, VisitState
+from judging.models import (
+    Assignment,
+    ConflictDeclaration,
+    CriterionScore,
+    FinalResult,
+    Panel,
+    PanelMember,
+    Publication,
+    SiteVisit,
+)
+from judging.queries import understaffed
+
+from .conftest import ARTIFACTS
+from .factories import (
+    ensure_reference_data,
+    make_accreditation_people,
+    make_category,
+    make_cycle,
+    make_eligible,
+    make_judge,
+    make_panel,
+    make_user,
+)
+from .test_accreditation import accredit
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+STEPS = Counter()
+REFUSALS = Counter()
+WHY = Counter()
+REFUSED = (DomainError, PermissionDenied)
+SETTINGS = settings(
+    max_examples=25,
+    stateful_step_count=50,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def visit_details(starts):
+    return {
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "address": "1 High Street",
+        "access_notes": "",
+        "provider_contact_name": "Jo",
+        "provider_contact_email": "jo@provider.example",
+        "provider_contact_phone": "",
+    }
+
+
+class RolledBack:
+    """Builds the example's world in a savepoint that teardown rolls back."""
+
+    def _begin(self):
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def attempt(self, name, action) -> bool:
+        """Runs one domain function; True if it did what was asked."""
+        STEPS[name] += 1
+        try:
+            action()
+        except REFUSED as refusal:
+            REFUSALS[name] += 1
+            WHY[(name, str(refusal)[:70])] += 1
+            return False
+        return True
+
+
+# A panel -----------------------------------------------------------------------------------------
+
+
+class PanelLifecycle(RolledBack, RuleBasedStateMachine):
+    """One category of a cycle whose scoring is done and whose site-visit
+    window is now: judges score, reopen, declare conflicts; the chair (or an
+    administrator for a conflicted chair) shortlists, decides, signs off; the
+    administrator publishes, schedules visits, approves, withdraws and reopens."""
+
+    def __init__(self):
+        super().__init__()
+        self._begin()
+        self.now = timezone.now()
+        closes = self.now - timedelta(days=59)
+        # Visits between now - 9 days and now + 1 day; final panel in 11 days.
+        self.cycle = make_cycle(opens=closes - timedelta(days=60), closes=closes)
+        self.category = make_category(self.cycle)
+        self.judges = [
+            make_judge("chair@panel.example", sector="public"),
+            make_judge("j1@panel.example", sector="private", lived="uses_services"),
+            make_judge("j2@panel.example", sector="voluntary"),
+            make_judge("j3@panel.example", sector="community", lived="unpaid_carer"),
+            make_judge("j4@panel.example", sector="private"),
+        ]
+        self.chair = self.judges[0]
+        self.panel = make_panel(self.category, self.judges, chair=self.chair)
+        self.admin = make_user(email="admin@awards.example", roles=[SiteRole.AWARDS_ADMIN])
+        self.nominations = make_eligible(self.category, 4)
+        self.organisations = [n.organisation for n in self.nominations]
+        judging.auto_assign(self.admin, self.category)
+        self.final = None
+
+    def actor(self, who):
+        return self.chair if who == "chair" else self.admin
+
+    def panel_state(self):
+        return Panel.objects.values_list("state", flat=True).get(pk=self.panel.pk)
+
+    def visits(self):
+        return SiteVisit.objects.filter(nomination__category=self.category, state=VisitState.SCHEDULED)
+
+    def active_assignments(self, **filters):
+        return list(
+            Assignment.objects.filter(nomination__category=self.category, state=AssignmentState.ACTIVE, **filters)
+            .select_related("judge", "nomination__category")
+            .order_by("pk")
+        )
+
+    # The panel getting on with its work: the next step of the usual path,
+    # through the same domain functions. Three rules, so that random sequences
+    # reach shortlists, visits, decisions and approval, not only the start.
+
+    def as_chair(self, name, action):
+        """The chair acts; where the chair has a conflict, an administrator."""
+        return self.attempt(name, lambda: action(self.chair)) or self.attempt(name, lambda: action(self.admin))
+
+    def next_step(self, patient):
+        """`patient`: wait for every scorecard before shortlisting, or decide
+        now with the chair's recorded exception."""
+        panel = Panel.objects.get(pk=self.panel.pk)
+        waiting = self.active_assignments(submitted_at__isnull=True, stage=Stage.WRITTEN)
+        if panel.state == PanelState.SIGNED_OFF:
+            if not Publication.objects.filter(cycle=self.cycle).exists():
+                self.attempt(
+                    "approve the results",
+                    lambda: judging.approve_results(self.admin, self.cycle, early_reason="The panel met early"),
+                )
+            return
+        if panel.shortlist_decided_at is None:
+            if waiting and patient:
+                assignment = waiting[0]
+                criteria = self.category.criteria.filter(stage=assignment.stage)
+                self.attempt(
+                    "submit scores",
+                    lambda: judging.save_scores(
+                        assignment.judge, assignment, {c.pk: (6, "Good") for c in criteria}, submit=True
+                    ),
+                )
+                return
+            self.as_chair(
+                "decide the shortlist",
+                lambda actor: judging.decide_shortlist(
+                    actor, self.category, nomination_ids=None, rationale="", exception="Agreed to decide now"
+                ),
+            )
+            return
+        if panel.shortlist_published_at is None:
+            self.attempt("publish the shortlist", lambda: judging.publish_shortlist(self.admin, self.category))
+            return
+        unvisited = (
+            Nomination.objects.filter(category=self.category, state="shortlisted")
+            .exclude(site_visits__state=VisitState.SCHEDULED)
+            .order_by("pk")
+            .first()
+        )
+        if unvisited is not None:
+            self.schedule_a_clean_visit(unvisited)
+            return
+        visit = self.visits().filter(report_submitted_at__isnull=True).order_by("pk").first()
+        if visit is not None:
+            judge = visit.judges.order_by("pk").first()
+            self.attempt(
+                "submit a visit report",
+                lambda: judging.submit_visit_report(judge, visit, what_was_seen="Warm, calm, people in charge"),
+            )
+            return
+        finalist = Nomination.objects.filter(category=self.category, state="finalist", final_result=None).first()
+        if finalist is not None:
+            has_winner = FinalResult.objects.filter(nomination__category=self.category, award="winner").exists()
+            self.as_chair(
+                "record a final result",
+                lambda actor: judging.record_final_result(
+                    actor,
+                    finalist,
+                    award="highly_commended" if has_winner else "winner",
+                    citation="Outstanding",
+                    rationale="Panel agreed",
+                ),
+            )
+            return
+        self.as_chair("sign off", lambda actor: judging.sign_off(actor, self.panel))
+
+    def schedule_a_clean_visit(self, nomination):
+        conflicted = {j for j, o in self.conflicted_pairs() if o == nomination.organisation_id}
+        clean = [j for j in self.judges if j.pk not in conflicted]
+        lived = [j for j in clean if j.judge_profile.lived_experience != "none"][:1]
+        team = (lived + [j for j in clean if j not in lived])[:2]
+        starts = self.cycle.site_visits_start + timedelta(hours=10)
+        self.attempt(
+            "schedule a visit", lambda: judging.schedule_visit(self.admin, nomination, team, **visit_details(starts))
+        )
+
+    @rule(patient=st.booleans())
+    def the_panel_moves_on(self, patient):
+        self.next_step(patient)
+
+    @rule(patient=st.booleans())
+    def the_panel_moves_on_again(self, patient):
+        self.next_step(patient)
+
+    @rule(patient=st.booleans())
+    def the_panel_keeps_going(self, patient):
+        self.next_step(patient)
+
+    # Rules: judges
+
+    @precondition(lambda self: self.active_assignments(submitted_at__isnull=True))
+    @rule(pick=st.integers(0, 50), score=st.integers(0, 10))
+    def submit_scores(self, pick, score):
+        assignments = self.active_assignments(submitted_at__isnull=True)
+        if not assignments:
+            return
+        assignment = assignments[pick % len(assignments)]
+        criteria = self.category.criteria.filter(stage=assignment.stage)
+        self.attempt(
+            "submit scores",
+            lambda: judging.save_scores(
+                assignment.judge, assignment, {c.pk: (min(score, c.max_score), "Seen") for c in criteria}, submit=True
+            ),
+        )
+
+    @rule(judge=st.integers(0, 4), organisation=st.integers(0, 3))
+    def declare_conflict(self, judge, organisation):
+        self.attempt(
+            "declare a conflict",
+            lambda: judging.declare_conflict(
+                self.judges[judge], self.organisations[organisation], kind="employment", note="Worked there"
+            ),
+        )
+
+    @precondition(lambda self: self.visits().filter(report_submitted_at__isnull=True).exists())
+    @rule(pick=st.integers(0, 50))
+    def submit_visit_report(self, pick):
+        visits = list(self.visits().filter(report_submitted_at__isnull=True).order_by("pk"))
+        visit = visits[pick % len(visits)]
+        team = list(visit.judges.order_by("pk"))
+        if team:
+            self.attempt(
+                "submit a visit report",
+                lambda: judging.submit_visit_report(team[pick % len(team)], visit, what_was_seen="Warm welcome"),
+            )
+
+    # Rules: chair, or an administrator acting for a conflicted chair
+
+    @precondition(lambda self: self.active_assignments(submitted_at__isnull=False))
+    @rule(pick=st.integers(0, 50), who=st.sampled_from(["chair", "admin"]))
+    def reopen_scores(self, pick, who):
+        submitted = self.active_assignments(submitted_at__isnull=False)
+        if submitted:
+            assignment = submitted[pick % len(submitted)]
+            self.attempt(
+                "reopen scores",
+                lambda: judging.reopen_scores(self.actor(who), assignment, reason="Please check criterion 2"),
+            )
+
+    @precondition(lambda self: self.panel_state() == PanelState.ACTIVE)
+    @rule(who=st.sampled_from(["chair", "admin"]), exception=st.sampled_from(["", "The panel meets today"]))
+    def decide_shortlist(self, who, exception):
+        self.attempt(
+            "decide the shortlist",
+            lambda: judging.decide_shortlist(
+                self.actor(who), self.category, nomination_ids=None, rationale="", exception=exception
+            ),
+        )
+
+    @precondition(lambda self: self.panel_state() == PanelState.ACTIVE)
+    @rule(pick=st.integers(0, 3), award=st.sampled_from(["winner", "winner", "highly_commended", "none"]))
+    def record_final_result(self, pick, award):
+        finalists = list(Nomination.objects.filter(category=self.category, state="finalist").order_by("pk"))
+        nomination = finalists[pick % len(finalists)] if finalists else self.nominations[pick]
+        # The chair decides; an administrator acts for a chair with a conflict.
+        for who in ("chair", "admin"):
+            if self.attempt(
+                "record a final result",
+                lambda who=who: judging.record_final_result(
+                    self.actor(who), nomination, award=award, citation="Outstanding", rationale="Panel agreed"
+                ),
+            ):
+                break
+
+    @precondition(lambda self: self.panel_state() == PanelState.ACTIVE)
+    @rule(rationale=st.sampled_from(["", "No entry reached the standard"]))
+    def record_no_award(self, rationale):
+        for who in ("chair", "admin"):
+            if self.attempt(
+                "decide no award",
+                lambda who=who: judging.record_no_award(self.actor(who), self.category, rationale=rationale),
+            ):
+                break
+
+    @precondition(lambda self: self.panel_state() == PanelState.ACTIVE)
+    @rule(who=st.sampled_from(["chair", "admin"]))
+    def sign_off(self, who):
+        self.attempt("sign off", lambda: judging.sign_off(self.actor(who), self.panel))
+
+    # Rules: administrator
+
+    @precondition(lambda self: understaffed(self.category))
+    @rule()
+    def auto_assign(self):
+        self.attempt("assign automatically", lambda: judging.auto_assign(self.admin, self.category))
+
+    @rule(pick=st.integers(0, 3), judge=st.integers(0, 4))
+    def override_assignment(self, pick, judge):
+        self.attempt(
+            "assign by hand",
+            lambda: judging.override_assignment(
+                self.admin, self.nominations[pick], self.judges[judge], add=True, reason="Expertise needed"
+            ),
+        )
+
+    @precondition(
+        lambda self: Panel.objects.filter(
+            pk=self.panel.pk, shortlist_published_at=None, shortlist_decided_at__isnull=False
+        ).exists()
+    )
+    @rule()
+    def publish_shortlist(self):
+        self.attempt("publish the shortlist", lambda: judging.publish_shortlist(self.admin, self.category))
+
+    @precondition(lambda self: Nomination.objects.filter(category=self.category, state="shortlisted").exists())
+    @rule(pick=st.integers(0, 3), first=st.sampled_from([1, 3]), second=st.integers(0, 4), hours=st.integers(0, 200))
+    def schedule_visit(self, pick, first, second, hours):
+        details = visit_details(self.cycle.site_visits_start + timedelta(hours=hours))
+        team = [self.judges[first], self.judges[second]] if first != second else [self.judges[first]]
+        self.attempt(
+            "schedule a visit",
+            lambda: judging.schedule_visit(self.admin, self.nominations[pick], team, **details),
+        )
+
+    @precondition(lambda self: self.panel_state() == PanelState.SIGNED_OFF)
+    @rule()
+    def approve_results(self):
+        self.attempt(
+            "approve the results",
+            lambda: judging.approve_results(self.admin, self.cycle, early_reason="The panel met early"),
+        )
+
+    @precondition(lambda self: Publication.objects.filter(cycle=self.cycle).exists())
+    @rule()
+    def withdraw_results(self):
+        self.attempt(
+            "withdraw the results",
+            lambda: judging.withdraw_results(self.admin, self.cycle, reason="A score was entered wrongly"),
+        )
+
+    @precondition(lambda self: self.panel_state() == PanelState.SIGNED_OFF)
+    @rule()
+    def reopen_panel(self):
+        self.attempt("reopen the panel", lambda: judging.reopen_panel(self.admin, self.panel, reason="Correct a score"))
+
+    # Invariants
+
+    def conflicted_pairs(self):
+        return set(ConflictDeclaration.objects.values_list("judge_id", "organisation_id")) | set(
+            Membership.objects.values_list("user_id", "organisation_id")
+        )
+
+    @invariant()
+    def a_signed_off_panel_never_changes(self):
+        panel = Panel.objects.get(pk=self.panel.pk)
+        record = (
+            sorted(
+                CriterionScore.objects.filter(assignment__nomination__category=self.category).values_list(
+                    "assignment_id", "criterion_id", "score"
+                )
+            ),
+            sorted(
+                Assignment.objects.filter(nomination__category=self.category).values_list("pk", "state", "submitted_at")
+            ),
+            sorted(FinalResult.objects.filter(nomination__category=self.category).values_list("nomination", "award")),
+        )
+        if panel.state == PanelState.SIGNED_OFF:
+            if self.final is None:
+                self.final = record
+            assert record == self.final
+        else:
+            self.final = None
+
+    @invariant()
+    def a_conflicted_judge_holds_no_assignment_or_visit_place_in_active_work(self):
+        conflicted = self.conflicted_pairs()
+        active_work = {"nomination__category__panel__state": PanelState.ACTIVE}
+        held = set(
+            Assignment.objects.filter(state=AssignmentState.ACTIVE, **active_work).values_list(
+                "judge_id", "nomination__organisation_id"
+            )
+        )
+        places = set(
+            SiteVisit.objects.filter(
+                state=VisitState.SCHEDULED, report_submitted_at__isnull=True, **active_work
+            ).values_list("judges", "nomination__organisation_id")
+        )
+        assert held & conflicted == set()
+        assert places & conflicted == set()
+
+    @invariant()
+    def every_eligible_nomination_has_k_judges_or_is_flagged(self):
+        panel = Panel.objects.get(pk=self.panel.pk)
+        if panel.state != PanelState.ACTIVE:
+            return
+        k = self.category.judges_per_nomination
+        members = set(PanelMember.objects.filter(panel=panel).values_list("judge_id", flat=True))
+        conflicted = self.conflicted_pairs()
+        flagged = understaffed(self.category)
+        for nomination in Nomination.objects.filter(category=self.category, state=NominationState.ELIGIBLE):
+            judges = set(
+                Assignment.objects.filter(
+                    nomination=nomination, stage=Stage.WRITTEN, state=AssignmentState.ACTIVE
+                ).values_list("judge_id", flat=True)
+            )
+            clean = {j for j in members if (j, nomination.organisation_id) not in conflicted}
+            assert judges <= clean
+            # Topped up as far as the clean members allow, and flagged when short.
+            assert len(judges) >= min(k, len(clean))
+            assert (len(judges) < k) == (nomination.pk in flagged)
+
+    @invariant()
+    def visit_teams_keep_the_visit_rules_while_clean_members_remain(self):
+        members = set(PanelMember.objects.filter(panel=self.panel).values_list("judge_id", flat=True))
+        conflicted = self.conflicted_pairs()
+        for visit in SiteVisit.objects.filter(
+            nomination__category=self.category, state=VisitState.SCHEDULED, report_submitted_at__isnull=True
+        ).select_related("nomination"):
+            team = list(visit.judges.all())
+            clean = {j for j in members if (j, visit.nomination.organisation_id) not in conflicted}
+            if judging.visit_problems(visit.nomination, team):
+                assert clean <= {j.pk for j in team}
+
+    @invariant()
+    def results_are_awarded_only_while_approved(self):
+        approved = Publication.objects.filter(cycle=self.cycle).exists()
+        awarded = Nomination.objects.filter(category=self.category, state__in=NominationState.results()).exists()
+        cycle_approved = type(self.cycle).objects.get(pk=self.cycle.pk).results_approved_at is not None
+        assert cycle_approved == approved
+        if awarded:
+            assert approved
+        if approved:
+            assert Panel.objects.get(pk=self.panel.pk).state == PanelState.SIGNED_OFF
+
+
+# An accreditation ----------------------------------------------------------------------------------
+
+
+class AccreditationLifecycle(RolledBack, RuleBasedStateMachine):
+    """A course accredited a year ago: its provider edits it, the Academy
+    accepts or refers the changes, suspends, reinstates and withdraws;
+    leaders record, correct and withdraw completions, which staff verify or
+    reject; credentials are issued and revoked.
+
+    The machine keeps its own model of the register entry (`self.register`):
+    what the provider saved while the course was not under accreditation, or
+    what the Academy last accepted."""
+
+    def __init__(self):
+        super().__init__()
+        self._begin()
+        ensure_reference_data()
+        self.people = make_accreditation_people()
+        self.course = self.people["course"]
+        self.staff = self.people["assessor"]
+        accredit(self.people, on=timezone.localdate() - timedelta(days=365))
+        self.register = self.register_entry()
+        self.leaders = [make_user(email=f"leader{n}@example.org") for n in range(2)]
+        self.levels = list(FrameworkLevel.objects.order_by("pk"))
+
+    def register_entry(self):
+        course = Course.objects.get(pk=self.course.pk)
+        return material_values(course, course.levels.all(), course.domains.all())
+
+    def pending(self):
+        return CourseChange.objects.filter(course=self.course, state=CourseChangeState.PENDING).first()
+
+    # Rules: the provider and the Academy
+
+    @rule(
+        title=st.sampled_from(["Leading care", "Leading Care: Advanced", None]),
+        hours=st.sampled_from([None, 2, 36]),
+        level=st.integers(0, 10),
+    )
+    def provider_edits_the_course(self, title, hours, level):
+        course = Course.objects.get(pk=self.course.pk)
+        under_accreditation = course.accreditation_status in ("accredited", "conditions", "suspended")
+        if title:
+            course.title = title
+        if hours:
+            course.duration_hours = hours
+        levels = [self.levels[level % len(self.levels)]]
+        domains = list(course.domains.all())
+        proposed = material_values(course, levels, domains)
+        STEPS["provider edits the course"] += 1
+        courses.save_course(self.people["user"], course, levels=levels, domains=domains, sectors=course.sectors)
+        if not under_accreditation:
+            self.register = proposed
+
+    @precondition(lambda self: self.pending() is not None)
+    @rule(accept=st.booleans())
+    def academy_decides_the_change(self, accept):
+        change = self.pending()
+        if change is None:
+            return
+        if accept:
+            if self.attempt("accept a course change", lambda: accreditation.accept_course_change(self.staff, change)):
+                self.register = change.proposed
+        else:
+            self.attempt(
+                "refer a course change",
+                lambda: accreditation.refer_course_change(self.staff, change, reason="Needs re-assessment"),
+            )
+
+    @rule(action=st.sampled_from(["suspend", "reinstate", "suspend", "reinstate", "withdraw", "withdraw for cause"]))
+    def academy_changes_the_status(self, action):
+        current = Accreditation.objects.filter(course=self.course).order_by("-valid_from", "-pk").first()
+        steps = {
+            "suspend": lambda: accreditation.suspend(self.staff, current, reason="Complaint"),
+            "reinstate": lambda: accreditation.reinstate(self.staff, current, reason="Resolved"),
+            "withdraw": lambda: accreditation.withdraw(self.staff, current, reason="Course closed"),
+            "withdraw for cause": lambda: accreditation.withdraw(
+                self.staff, current, reason="Misrepresented", for_cause=True
+            ),
+        }
+        self.attempt(action, steps[action])
+
+    # Rules: leaders
+
+    @rule(leader=st.integers(0, 1), days_ago=st.integers(1, 300))
+    def leader_records_a_completion(self, leader, days_ago):
+        self.attempt(
+            "record a completion",
+            lambda: leaders.record_completion(
+                self.leaders[leader], course=self.course, completed_on=timezone.localdate() - timedelta(days=days_ago)
+            ),
+        )
+
+    @precondition(lambda self: Completion.objects.filter(state=CompletionState.VERIFIED).exists())
+    @rule(pick=st.integers(0, 50), days_ago=st.integers(1, 300))
+    def leader_corrects_a_completion(self, pick, days_ago):
+        verified = list(Completion.objects.filter(state=CompletionState.VERIFIED).order_by("pk"))
+        if verified:
+            original = verified[pick % len(verified)]
+            self.attempt(
+                "correct a completion",
+                lambda: leaders.record_completion(
+                    original.leader,
+                    course=self.course,
+                    completed_on=timezone.localdate() - timedelta(days=days_ago),
+                    supersedes=original,
+                ),
+            )
+
+    @precondition(lambda self: Completion.objects.filter(state=CompletionState.SELF_DECLARED).exists())
+    @rule(pick=st.integers(0, 50), decision=st.sampled_from(["verify", "verify", "reject", "withdraw"]))
+    def someone_decides_a_pending_completion(self, pick, decision):
+        pending = list(Completion.objects.filter(state=CompletionState.SELF_DECLARED).order_by("pk"))
+        if not pending:
+            return
+        completion = pending[pick % len(pending)]
+        steps = {
+            "verify": lambda: leaders.verify_completion(self.staff, completion),
+            "reject": lambda: leaders.reject_completion(self.staff, completion, reason="No certificate"),
+            "withdraw": lambda: leaders.withdraw_completion(completion.leader, completion),
+        }
+        self.attempt(f"{decision} a completion", steps[decision])
+
+    @precondition(lambda self: Completion.objects.filter(state=CompletionState.VERIFIED).exists())
+    @rule(pick=st.integers(0, 50))
+    def leader_downloads_a_credential(self, pick):
+        completions = list(Completion.objects.order_by("pk"))
+        if completions:
+            completion = completions[pick % len(completions)]
+            self.attempt("issue a credential", lambda: credentials.issue(completion.leader, completion))
+
+    @precondition(lambda self: IssuedCredential.objects.filter(revoked_at=None).exists())
+    @rule(pick=st.integers(0, 50))
+    def staff_revoke_a_credential(self, pick):
+        issued = list(IssuedCredential.objects.order_by("pk"))
+        if issued:
+            credential = issued[pick % len(issued)]
+            self.attempt(
+                "revoke a credential", lambda: credentials.revoke(self.staff, credential, reason="Issued in error")
+            )
+
+    # Invariants
+
+    @invariant()
+    def the_register_shows_the_last_accepted_version(self):
+        assert self.register_entry() == self.register
+        change = self.pending()
+        if change is not None:
+            # What waits for the Academy differs from the register, and is not on it.
+            assert change.proposed != self.register
+
+    @invariant()
+    def a_replaced_or_rejected_completion_has_no_standing_credential(self):
+        standing = IssuedCredential.objects.filter(
+            revoked_at__isnull=True,
+            completion__state__in=[CompletionState.SUPERSEDED, CompletionState.REJECTED, CompletionState.WITHDRAWN],
+        )
+        assert list(standing) == []
+
+    @invariant()
+    def no_course_and_day_is_on_a_leaders_record_twice(self):
+        on_record = Completion.objects.filter(state__in=[CompletionState.SELF_DECLARED, CompletionState.VERIFIED])
+        corrected = set(on_record.exclude(supersedes=None).values_list("supersedes_id", flat=True))
+        keys = list(on_record.exclude(pk__in=corrected).values_list("leader_id", "course_id", "completed_on"))
+        assert len(keys) == len(set(keys))
+        # One correction at most waits for each verified completion.
+        waiting = list(on_record.filter(state=CompletionState.SELF_DECLARED).exclude(supersedes=None))
+        assert len({c.supersedes_id for c in waiting}) == len(waiting)
+
+    @invariant()
+    def a_withdrawal_for_cause_leaves_no_credential_standing_under_it(self):
+        for event in AccreditationEvent.objects.filter(
+            accreditation__course=self.course, kind=AccreditationEvent.Kind.WITHDRAWN, reason__contains="for cause"
+        ).select_related("accreditation"):
+            withdrawn = event.accreditation
+            assert not IssuedCredential.objects.filter(
+                revoked_at__isnull=True,
+                issued_at__lte=event.at,
+                completion__course=self.course,
+                completion__completed_on__range=(withdrawn.valid_from, withdrawn.valid_to),
+            ).exists()
+
+    @invariant()
+    def the_standing_is_the_same_from_every_side(self):
+        today = timezone.localdate()
+        for item in Accreditation.objects.filter(course=self.course):
+            assert item.standing_on(today) in Standing.values
+        course = Course.objects.get(pk=self.course.pk)
+        in_force = [
+            a for a in Accreditation.objects.filter(course=self.course) if a.standing_on(today) == Standing.IN_FORCE
+        ]
+        assert (course.accreditation_status in ("accredited", "conditions")) == bool(in_force)
+
+
+def _record_steps(name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"lifecycle-steps-{name}.txt").write_text(
+        "".join(f"{step}: {count} ({REFUSALS[step]} refused)\n" for step, count in sorted(STEPS.items()))
+        + f"total: {STEPS.total()} steps, {REFUSALS.total()} refused\n\nRefusals:\n"
+        + "".join(f"{n} × {step}: {why}\n" for (step, why), n in WHY.most_common())
+    )
+
+
+def test_panel_lifecycle_keeps_what_is_final():
+    STEPS.clear()
+    REFUSALS.clear()
+    WHY.clear()
+    run_state_machine_as_test(PanelLifecycle, settings=SETTINGS)
+    _record_steps("panel")
+    assert STEPS.total() > 500
+
+
+def test_accreditation_lifecycle_keeps_what_is_final():
+    STEPS.clear()
+    REFUSALS.clear()
+    WHY.clear()
+    run_state_machine_as_test(AccreditationLifecycle, settings=SETTINGS)
+    _record_steps("accreditation")
+    assert STEPS.total() > 500
