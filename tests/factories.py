@@ -189,6 +189,40 @@ def make_panel(category, judges, *, chair=None, active=True):
     return panel
 
 
+def make_judging_world():
+    """A cycle with one category and an active panel of four judges from four
+    sectors (two with lived experience of care, the first the chair), and an
+    awards administrator."""
+    from accounts.enums import SiteRole
+
+    cycle = make_cycle()
+    category = make_category(cycle)
+    judges = [
+        make_judge("chair@example.org", sector="public"),
+        make_judge("j2@example.org", sector="private", lived="uses_services"),
+        make_judge("j3@example.org", sector="voluntary"),
+        make_judge("j4@example.org", sector="community", lived="unpaid_carer"),
+    ]
+    panel = make_panel(category, judges)
+    admin = make_user(email="admin@example.org", roles=[SiteRole.AWARDS_ADMIN])
+    return {"cycle": cycle, "category": category, "judges": judges, "panel": panel, "admin": admin}
+
+
+def visit_details(start):
+    """What an administrator enters to schedule a two-hour visit starting at `start`."""
+    from datetime import timedelta
+
+    return {
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "address": "1 High Street",
+        "access_notes": "Step-free entrance at the side",
+        "provider_contact_name": "Jo Bloggs",
+        "provider_contact_email": "jo@provider.example",
+        "provider_contact_phone": "",
+    }
+
+
 def make_eligible(category, count, *, prefix="Provider"):
     """`count` eligible nominations from different organisations."""
     from awards.models import Nomination

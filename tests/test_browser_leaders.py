@@ -19,7 +19,8 @@ from .test_leaders import accredit_course
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_leader_completion_is_verified_and_status_turns_complete(live_server, page, tmp_path):
+def academy_world():
+    """Academy staff, an accredited course designed for social care and a council."""
     staff = make_user(email="academy@academy.example", roles=["academy_staff"])
     _, provider = make_course_provider()
     course = make_course(provider, "Directors' leadership programme")
@@ -28,6 +29,12 @@ def test_leader_completion_is_verified_and_status_turns_complete(live_server, pa
     council = OrganisationFactory(name="Northshire County Council", sector="public", region="east_midlands")
     council.kinds = [OrganisationKind.LOCAL_AUTHORITY]
     council.save()
+    return staff, course, council
+
+
+def test_leader_completion_is_verified_and_status_turns_complete(live_server, page, tmp_path):
+    staff, course, council = academy_world()
+    today = timezone.localdate()
     leader = make_user(email="director@northshire.example", full_name="Chris Walker")
     leaders.record_appointment(
         staff, leader, local_authority=council, appointed_on=today - timedelta(days=900), kind="substantive"
@@ -73,14 +80,8 @@ def test_leader_completion_is_verified_and_status_turns_complete(live_server, pa
 
 
 def test_a_leader_withdraws_a_completion_and_staff_end_a_second_directors_appointment(live_server, page):
-    staff = make_user(email="academy@academy.example", roles=["academy_staff"])
-    _, provider = make_course_provider()
-    course = make_course(provider, "Directors' leadership programme")
+    staff, course, council = academy_world()
     today = timezone.localdate()
-    accredit_course(course, today - timedelta(days=400), today + timedelta(days=700), staff)
-    council = OrganisationFactory(name="Northshire County Council", sector="public", region="east_midlands")
-    council.kinds = [OrganisationKind.LOCAL_AUTHORITY]
-    council.save()
     leader = make_user(email="director@northshire.example", full_name="Chris Walker")
     predecessor = make_user(email="former@northshire.example", full_name="Pat Jones")
     for person, start in ((predecessor, today - timedelta(days=2000)), (leader, today - timedelta(days=30))):

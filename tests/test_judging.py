@@ -29,11 +29,12 @@ from .factories import (
     MINIMAL_PDF,
     PNG_BYTES,
     make_category,
-    make_cycle,
     make_eligible,
     make_judge,
+    make_judging_world,
     make_panel,
     make_user,
+    visit_details,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,17 +42,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world():
-    cycle = make_cycle()
-    category = make_category(cycle)
-    judges = [
-        make_judge("chair@example.org", sector="public"),
-        make_judge("j2@example.org", sector="private", lived="uses_services"),
-        make_judge("j3@example.org", sector="voluntary"),
-        make_judge("j4@example.org", sector="community", lived="unpaid_carer"),
-    ]
-    panel = make_panel(category, judges)
-    admin = make_user(email="admin@example.org", roles=[SiteRole.AWARDS_ADMIN])
-    return {"cycle": cycle, "category": category, "judges": judges, "panel": panel, "admin": admin}
+    return make_judging_world()
 
 
 def score_all(assignment, value=7):
@@ -403,18 +394,6 @@ def test_chairs_own_selection_needs_a_rationale(world):
         domain.decide_shortlist(
             world["panel"].chair, world["category"], nomination_ids=[nominations[2].pk], rationale=""
         )
-
-
-def visit_details(start):
-    return {
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=2),
-        "address": "1 High Street",
-        "access_notes": "Step-free entrance at the side",
-        "provider_contact_name": "Jo Bloggs",
-        "provider_contact_email": "jo@provider.example",
-        "provider_contact_phone": "",
-    }
 
 
 def test_visit_rules_and_calendar_invitations(world, run_on_commit):

@@ -10,7 +10,6 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.domain import DomainError
-from accounts.enums import SiteRole
 from accounts.models import AuditEvent
 from awards.domain import copy_cycle
 from awards.models import Nomination, Programme
@@ -19,7 +18,7 @@ from judging.enums import AssignmentState, PanelState, Stage
 from judging.models import Assignment, ConflictDeclaration, FinalResult, Panel, Publication, ResultsCorrection
 from judging.queries import understaffed
 
-from .factories import make_category, make_cycle, make_eligible, make_judge, make_panel, make_user
+from .factories import make_category, make_cycle, make_eligible, make_judging_world, make_panel, visit_details
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -27,29 +26,7 @@ LONDON = ZoneInfo("Europe/London")
 
 @pytest.fixture
 def world():
-    cycle = make_cycle()
-    category = make_category(cycle)
-    judges = [
-        make_judge("chair@example.org", sector="public"),
-        make_judge("j2@example.org", sector="private", lived="uses_services"),
-        make_judge("j3@example.org", sector="voluntary"),
-        make_judge("j4@example.org", sector="community", lived="unpaid_carer"),
-    ]
-    panel = make_panel(category, judges)
-    admin = make_user(email="admin@example.org", roles=[SiteRole.AWARDS_ADMIN])
-    return {"cycle": cycle, "category": category, "judges": judges, "panel": panel, "admin": admin}
-
-
-def visit_details(start):
-    return {
-        "starts_at": start,
-        "ends_at": start + timedelta(hours=2),
-        "address": "1 High Street",
-        "access_notes": "",
-        "provider_contact_name": "Jo Bloggs",
-        "provider_contact_email": "jo@provider.example",
-        "provider_contact_phone": "",
-    }
+    return make_judging_world()
 
 
 def score_everything(world, value=7):

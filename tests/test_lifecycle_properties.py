@@ -55,6 +55,7 @@ from .factories import (
     make_judge,
     make_panel,
     make_user,
+    visit_details,
 )
 from .test_accreditation import accredit
 
@@ -71,18 +72,6 @@ SETTINGS = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-
-
-def visit_details(starts):
-    return {
-        "starts_at": starts,
-        "ends_at": starts + timedelta(hours=2),
-        "address": "1 High Street",
-        "access_notes": "",
-        "provider_contact_name": "Jo",
-        "provider_contact_email": "jo@provider.example",
-        "provider_contact_phone": "",
-    }
 
 
 class RolledBack:
