@@ -38,6 +38,7 @@ from .models import (
     SiteVisit,
     TieBreak,
 )
+from .queries import conflict_pairs
 from .results import category_results
 from .rules import is_chair_for, may_act_as_chair, may_decide_shortlist
 
@@ -318,8 +319,7 @@ def _assign(category, actor, *, stage=Stage.WRITTEN, reason=""):
         raise DomainError("The panel must be active before nominations are assigned")
     judges = list(panel.memberships.values_list("judge_id", flat=True))
     # A judge never scores an organisation they declared a conflict with, nor their own.
-    conflicts = set(ConflictDeclaration.objects.filter(judge_id__in=judges).values_list("judge_id", "organisation_id"))
-    conflicts |= set(Membership.objects.filter(user_id__in=judges).values_list("user_id", "organisation_id"))
+    conflicts = conflict_pairs(judges)
     nominations = list(
         Nomination.objects.filter(category=category, state=NominationState.ELIGIBLE).values_list(
             "id", "organisation_id"
@@ -1067,14 +1067,9 @@ def reopen_panel(admin, panel, *, reason: str) -> Panel:
     panel.save()
     # Conflicts declared while the panel's work was final apply now that it
     # is active again: the judge stands down from those entrants' work.
-    members = PanelMember.objects.filter(panel=panel).values("judge")
-    organisations = Nomination.objects.filter(category=panel.category_id).values("organisation")
-    standing = set(
-        ConflictDeclaration.objects.filter(judge__in=members, organisation__in=organisations).values_list(
-            "judge", "organisation"
-        )
-    ) | set(
-        Membership.objects.filter(user__in=members, organisation__in=organisations).values_list("user", "organisation")
+    standing = conflict_pairs(
+        PanelMember.objects.filter(panel=panel).values("judge"),
+        Nomination.objects.filter(category=panel.category_id).values("organisation"),
     )
     for judge_id, organisation_id in sorted(standing):
         _stand_down(

@@ -31,6 +31,20 @@ def visits_for_judge(user):
     )
 
 
+def conflict_pairs(judges, organisations=None) -> set[tuple[int, int]]:
+    """(judge id, organisation id) for each of these judges who declared a
+    conflict with, or belongs to, an organisation (of `organisations`, if
+    given): either way they judge nothing of that organisation's."""
+    declared = ConflictDeclaration.objects.filter(judge__in=judges)
+    member = Membership.objects.filter(user__in=judges)
+    if organisations is not None:
+        declared = declared.filter(organisation__in=organisations)
+        member = member.filter(organisation__in=organisations)
+    return set(declared.values_list("judge_id", "organisation_id")) | set(
+        member.values_list("user_id", "organisation_id")
+    )
+
+
 def understaffed(category) -> dict[int, str]:
     """Eligible nominations of an active panel's category that have fewer than
     the category's k written scorecards, each with the reason in words: not
@@ -60,16 +74,7 @@ def understaffed(category) -> dict[int, str]:
     }
     if not have:
         return {}
-    organisations = {organisation for organisation, _ in have.values()}
-    conflicted = set(
-        ConflictDeclaration.objects.filter(judge__in=judges, organisation__in=organisations).values_list(
-            "judge_id", "organisation_id"
-        )
-    ) | set(
-        Membership.objects.filter(user__in=judges, organisation__in=organisations).values_list(
-            "user_id", "organisation_id"
-        )
-    )
+    conflicted = conflict_pairs(judges, {organisation for organisation, _ in have.values()})
     reasons = {}
     for pk, (organisation, count) in have.items():
         clean = sum(1 for judge in judges if (judge, organisation) not in conflicted)
