@@ -653,3 +653,27 @@ def test_a_date_being_changed_is_shown_in_the_form_as_the_browser_reads_it(world
     client.force_login(world["staff"])
     page = client.get(reverse("leaders:appointment_change", args=[appointment.pk])).content.decode()
     assert 'type="date" name="appointed_on" value="2021-04-01"' in page
+
+
+def test_recording_a_second_current_director_warns_at_once(world, client):
+    first = make_user(email="ann@example.org", full_name="Ann Lee")
+    leaders.record_appointment(
+        world["staff"], first, local_authority=world["council"], appointed_on=date(2020, 1, 1), kind="substantive"
+    )
+    make_user(email="bea@example.org", full_name="Bea Khan")
+    client.force_login(world["staff"])
+    response = client.post(
+        reverse("leaders:appointment_new"),
+        {
+            "local_authority": world["council"].pk,
+            "appointed_on": "2024-01-01",
+            "kind": "substantive",
+            "email": "bea@example.org",
+        },
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "The appointment has been recorded.",
+        "Northshire County Council now has 2 current substantive directors (Ann Lee and Bea Khan). "
+        "If one has left, the academy ends that appointment.",
+    ]
