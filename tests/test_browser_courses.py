@@ -78,3 +78,71 @@ def test_provider_applies_and_assessor_decides(live_server, page):
     page.goto(live_server.url + f"/accreditation/verify/{course.accreditation_number}/")
     assert "Status today\tAccredited" in page.locator("main").inner_text()
     assert_accessible(page, "accreditation-08-verify")
+
+
+def test_academy_staff_decide_a_course_change_suspend_and_revoke_a_credential(live_server, page):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from accreditation import credentials, leaders
+    from courses import domain as courses
+    from courses.models import Course, CourseChange
+
+    from .factories import ensure_reference_data, make_accreditation_people
+    from .test_accreditation import accredit
+
+    ensure_reference_data()
+    people = make_accreditation_people()
+    accreditation = accredit(people, on=timezone.localdate() - timedelta(days=100))
+    course = Course.objects.get(pk=people["course"].pk)
+    course.duration_hours = 2
+    courses.save_course(
+        people["user"],
+        course,
+        levels=list(course.levels.all()),
+        domains=list(course.domains.all()),
+        sectors=course.sectors,
+    )
+    leader = make_user(email="leader@example.org", full_name="Sam Patel")
+    completion = leaders.record_completion(leader, course=course, completed_on=timezone.localdate() - date.resolution)
+    leaders.verify_completion(people["assessor"], completion)
+    issued = credentials.issue(leader, completion)
+
+    # The public register keeps the accredited course while the change waits.
+    page.goto(live_server.url + f"/courses/{course.pk}/")
+    assert "A change is waiting" not in page.locator("main").inner_text()
+    assert_accessible(page, "academy-01-course-as-accredited")
+
+    sign_in_with_mfa(page, live_server, "assessor@academy.example", "academy-02")
+    page.goto(live_server.url + "/accreditation/staff/")
+    assert_accessible(page, "academy-03-staff-list")
+    page.goto(live_server.url + f"/accreditation/staff/course-changes/{CourseChange.objects.get().pk}/")
+    assert_accessible(page, "academy-04-course-change")
+    press(page, page.get_by_role("button", name="Send to re-assessment"))
+    assert "Say why the change needs re-assessment" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page, "academy-05-course-change-error")
+    type_into(
+        page, page.get_by_label("Why does the change need re-assessment?"), "Two hours cannot cover the outcomes."
+    )
+    press(page, page.get_by_role("button", name="Send to re-assessment"))
+    assert CourseChange.objects.get().state == "referred"
+
+    page.goto(live_server.url + f"/accreditation/staff/accreditations/{accreditation.pk}/")
+    assert_accessible(page, "academy-06-status")
+    choose(page, page.get_by_label("Suspend"))
+    type_into(page, page.locator("textarea").first, "Complaint under investigation.")
+    press(page, page.get_by_role("button", name="Change status"))
+    assert_accessible(page, "academy-07-suspended")
+    page.goto(live_server.url + f"/accreditation/verify/{accreditation.number}/")
+    assert "Status today\tSuspended" in page.locator("main").inner_text()
+    assert_accessible(page, "academy-08-check-suspended")
+
+    page.goto(live_server.url + f"/credentials/{issued.uuid}/")
+    assert_accessible(page, "academy-09-credential")
+    press(page, page.get_by_role("link", name="Revoke this credential"))
+    assert_accessible(page, "academy-10-revoke")
+    type_into(page, page.get_by_label("Why is the credential revoked?"), "Issued for the wrong course.")
+    press(page, page.get_by_role("button", name="Revoke the credential"))
+    assert "Issued for the wrong course." in page.locator("main").inner_text()
+    assert_accessible(page, "academy-11-revoked")

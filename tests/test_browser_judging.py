@@ -147,3 +147,21 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     assert_accessible(page, "judging-09-winners")
     assert page.get_by_role("img", name="Residents in the garden").is_visible()
     assert "Residents run this home." in page.locator("main").inner_text()
+
+    # A mistake comes to light: the administrator withdraws the results and reopens the panel, saying why.
+    sign_in_with_mfa(page, live_server, "admin@panel.example", "judging-10")
+    page.goto(live_server.url + f"/judging/manage/cycles/{cycle.pk}/withdraw/")
+    assert_accessible(page, "judging-10a-withdraw-results")
+    press(page, page.get_by_role("button", name="Withdraw the results"))
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page, "judging-10b-withdraw-results-error")
+    type_into(page, page.locator("textarea"), "A score was typed against the wrong entry.")
+    press(page, page.get_by_role("button", name="Withdraw the results"))
+    assert Cycle.objects.get(pk=cycle.pk).results_approved_at is None
+    page.goto(live_server.url + f"/judging/panels/{category.panel.pk}/reopen/")
+    assert_accessible(page, "judging-11-reopen-panel")
+    type_into(page, page.locator("textarea"), "Correct the mistyped score.")
+    press(page, page.get_by_role("button", name="Reopen the panel"))
+    category.panel.refresh_from_db()
+    assert category.panel.state == "active"
+    assert_accessible(page, "judging-12-reopened")
