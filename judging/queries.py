@@ -40,8 +40,8 @@ def conflict_pairs(judges, organisations=None) -> set[tuple[int, int]]:
     if organisations is not None:
         declared = declared.filter(organisation__in=organisations)
         member = member.filter(organisation__in=organisations)
-    return set(declared.values_list("judge_id", "organisation_id")) | set(
-        member.values_list("user_id", "organisation_id")
+    return set(
+        declared.values_list("judge_id", "organisation_id").union(member.values_list("user_id", "organisation_id"))
     )
 
 
@@ -90,12 +90,7 @@ def conflicted_organisations(user, organisation_ids) -> set[int]:
     belongs to: either way they judge nothing of theirs."""
     if not user.is_authenticated:
         return set()
-    ids = set(organisation_ids)
-    declared = ConflictDeclaration.objects.filter(judge=user, organisation__in=ids).values_list(
-        "organisation_id", flat=True
-    )
-    member = Membership.objects.filter(user=user, organisation__in=ids).values_list("organisation_id", flat=True)
-    return set(declared.union(member))
+    return {organisation for _, organisation in conflict_pairs([user.pk], set(organisation_ids))}
 
 
 def audiences_for(user, nominations, *, stage=None) -> dict[int, str]:

@@ -528,10 +528,12 @@ def test_the_portfolio_pdf_lists_verified_completions_with_a_link_that_checks_th
     leaders.reject_completion(world["staff"], rejected, reason="No certificate")
     leaders.record_completion(leader, course=world["not_social"], completed_on=date(2021, 3, 1))
     client.force_login(leader)
-    pdf = client.get(reverse("leaders:portfolio_pdf"))
+    # The signed token carries its signing second, so both are made at one frozen instant.
+    with time_machine.travel(date(2026, 12, 3), tick=False):
+        pdf = client.get(reverse("leaders:portfolio_pdf"))
+        check_path = reverse("leaders:check", args=[leaders.check_token(verified)])
     assert pdf.content.startswith(b"%PDF")
     listed = pdf.context["completions"]
-    check_path = reverse("leaders:check", args=[leaders.check_token(verified)])
     assert [(c.pk, c.check_url) for c in listed] == [(verified.pk, "http://testserver" + check_path)]
 
     client.logout()
