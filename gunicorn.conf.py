@@ -9,7 +9,7 @@ route's limit. These settings are the second line:
 - threads: each worker serves several requests at once, so a few slow
   clients that reach gunicorn cannot take every worker;
 - keepalive 0: every response closes its connection. A body refused before
-  it was read (config.middleware.RequestSizeLimitMiddleware answers 413 from
+  it was read (core.middleware.RequestSizeLimitMiddleware answers 413 from
   the Content-Length header) is then never read at all; connection reuse is
   the proxy's job, on its side;
 - timeout: a request still running after 60 s is the sign of a fault, and

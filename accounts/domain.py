@@ -8,15 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from notifications.mail import queue_email
 
 from . import audit
 from .enums import JoinRequestState, MembershipRole, SiteRole
 from .models import JoinRequest, Membership, Organisation, RoleGrant, User
-
-
-class DomainError(Exception):
-    """A rule of the domain refused the change; the message is for the user."""
 
 
 @transaction.atomic

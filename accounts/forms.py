@@ -2,7 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 
-from config.forms import RequiredMessagesMixin
+from core.forms import RequiredMessagesMixin
 
 from .enums import MembershipRole, OrganisationKind, Region, Sector, SiteRole
 from .models import User

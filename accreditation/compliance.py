@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from accounts.enums import Region
 from accounts.models import Organisation
-from config.caching import data_version
+from core.caching import data_version
 
 from .models import AppointmentKind, ComplianceStatus, DassAppointment
 
 DUE_SOON_DAYS = 365
-# The data version (config.caching) of DASS appointments and their status.
+# The data version (core.caching) of DASS appointments and their status.
 DATA = "dass-compliance"
 # A lost version change (the cache was unreachable at that moment) is undone this soon.
 SUMMARY_SECONDS = 600

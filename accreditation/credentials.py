@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
-from accounts.domain import DomainError
+from core.errors import DomainError
 from courses.models import Completion, CompletionState
 
 from .models import Accreditation, AccreditationState, IssuedCredential, Period, PeriodStatus

@@ -13,10 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import audit
-from accounts.domain import DomainError
 from accounts.enums import MembershipRole, SiteRole
 from accounts.models import User
-from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
+from core.errors import DomainError
+from core.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 from courses.domain import refresh_search_document
 from courses.models import (
     AccreditationStatus,

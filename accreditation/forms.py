@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.enums import SiteRole
 from accounts.models import User
-from config.forms import DateInput
+from core.forms import DateInput
 
 from .models import ApplicationState, Outcome
 

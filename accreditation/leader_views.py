@@ -14,15 +14,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from weasyprint import HTML
 
-from accounts.domain import DomainError
 from accounts.enums import Region
 from accounts.models import Organisation, User
 from accounts.views import permission_required
-from config.downloads import content_disposition, private_file_response
-from config.exports import table_response
-from config.forms import is_id
-from config.paging import get_page
-from config.uploads import accepts_uploads
+from core.downloads import content_disposition, private_file_response
+from core.errors import DomainError
+from core.exports import table_response
+from core.forms import is_id
+from core.paging import get_page
+from core.uploads import accepts_uploads
 from courses.models import Completion, Course, CourseState, LeaderProfile
 
 from . import compliance, credentials, leaders

@@ -14,11 +14,11 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts import audit
-from accounts.domain import DomainError
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
-from config.caching import data_changed
-from config.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
+from core.caching import data_changed
+from core.errors import DomainError
+from core.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 from courses.models import STANDING_COMPLETION_STATES, Completion, CompletionState, LeaderProfile
 
 from . import compliance

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.domain import DomainError
 from accounts.views import permission_required
-from config.downloads import content_disposition, private_file_response
-from config.uploads import accepts_uploads
+from core.downloads import content_disposition, private_file_response
+from core.errors import DomainError
+from core.uploads import accepts_uploads
 from courses.domain import provider_organisations
 from courses.models import Course, CourseChange, CourseChangeState
 

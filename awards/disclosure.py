@@ -243,7 +243,7 @@ def entrant_history(nomination, events, *, members: set[int], now=None) -> list[
     the panel's rationale. A person is named only if they belong to the
     entrant organisation; anything the awards team did is "by the awards
     team". An award appears at the announcement instant, not when approved."""
-    from config.formats import uk_datetime
+    from core.formats import uk_datetime
 
     phase = phase_of(nomination, now)
     lines = []

@@ -13,12 +13,12 @@ from django.forms.utils import from_current_timezone
 from django.utils import timezone
 
 from accounts import audit
-from accounts.domain import DomainError
 from accounts.enums import MembershipRole
 from accounts.models import User
-from config.caching import RESULTS_DATA, data_changed
-from config.formats import uk_datetime
-from config.uploads import FILE_TYPES, MB, UploadRefused, check_upload, storage_name, store_upload
+from core.caching import RESULTS_DATA, data_changed
+from core.errors import DomainError
+from core.formats import uk_datetime
+from core.uploads import FILE_TYPES, MB, UploadRefused, check_upload, storage_name, store_upload
 from notifications.mail import queue_email
 
 from .enums import NOMINATION_TRANSITIONS, IneligibilityReason, NominationState

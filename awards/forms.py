@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.enums import OrganisationKind, Region, Sector
-from config.forms import RequiredMessagesMixin, is_id
+from core.forms import RequiredMessagesMixin, is_id
 
 from .enums import IneligibilityReason, NominationState
 from .models import Category, Criterion, Cycle, Question, count_words

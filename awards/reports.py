@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.enums import Sector
 from accounts.models import Organisation
-from config.exports import table_response
+from core.exports import table_response
 
 from .enums import NominationState
 from .models import Nomination

@@ -71,24 +71,26 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "govuk_frontend_django",
-    "config",
+    "core",
     "accounts",
     "notifications",
     "awards",
     "judging",
     "courses",
     "accreditation",
+    "pages",
+    "devtools",
 ]
 
 MIDDLEWARE = [
     # First: a body too large for its address is refused before anything reads it.
-    "config.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "config.middleware.RejectNulCharactersMiddleware",
+    "core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,10 +100,10 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMfaMiddleware",
 ]
 
-# Request bodies (checked by config.middleware.RequestSizeLimitMiddleware on
+# Request bodies (checked by core.middleware.RequestSizeLimitMiddleware on
 # Content-Length before anything is read; the proxy in docker-compose.yml
 # enforces the same limits in front). Views that take uploads say so with
-# config.uploads.accepts_uploads; everything else takes an ordinary form.
+# core.uploads.accepts_uploads; everything else takes an ordinary form.
 FORM_BODY_LIMIT = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = FORM_BODY_LIMIT
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -122,15 +124,15 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.service",
+                "pages.context_processors.service",
             ],
-            "libraries": {"govuk_forms": "config.templatetags.govuk_forms"},
+            "libraries": {"govuk_forms": "core.templatetags.govuk_forms"},
             # uk_datetime and the form helpers are used in almost every template.
-            "builtins": ["config.templatetags.govuk_forms"],
+            "builtins": ["core.templatetags.govuk_forms"],
         },
     },
 ]
-FORM_RENDERER = "config.forms.GovukFormRenderer"
+FORM_RENDERER = "core.forms.GovukFormRenderer"
 
 # Database: SQLite for the embedded default, PostgreSQL in production and tests.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
@@ -159,13 +161,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.ForgivingRedisCache",
+            "BACKEND": "core.caching.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="care"),
         },
         # When Redis cannot be reached, the cache carries on in the database:
         # sign-in, code and sign-up limits and one-time-code replay marks keep
-        # counting (config.cache).
+        # counting (core.caching).
         "fallback": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "cache_fallback",
@@ -365,7 +367,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -2,8 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
-
 # The Django admin signs in through the service's own login (its rate limits,
 # two-factor authentication); accounts.middleware keeps sessions that have not
 # passed the second factor out of /admin/ as out of every staff area.
@@ -13,13 +11,7 @@ admin.site.site_header = "Social Care Awards and Leadership Academy: site admini
 admin.site.site_title = "Site administration"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("help/accessibility/", views.accessibility_statement, name="accessibility"),
-    path("help/privacy/", views.privacy_notice, name="privacy"),
-    path("help/cookies/", views.cookies, name="cookies"),
-    path("account/your-data/", views.privacy_data, name="your_data"),
-    path("health/", views.health, name="health"),
-    path("health/baseline/", views.baseline, name="baseline"),
+    path("", include("pages.urls")),
     # Changing one's own two-factor set-up needs a fresh sign-in (accounts.mfa_urls).
     path("accounts/2fa/", include("accounts.mfa_urls")),
     path("accounts/", include("allauth.urls")),
@@ -35,7 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "config.views.bad_request"
-handler403 = "config.views.permission_denied"
-handler404 = "config.views.page_not_found"
-handler500 = "config.views.server_error"
+handler400 = "pages.views.bad_request"
+handler403 = "pages.views.permission_denied"
+handler404 = "pages.views.page_not_found"
+handler500 = "pages.views.server_error"

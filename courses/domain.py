@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import audit
-from accounts.domain import DomainError
 from accounts.enums import OrganisationKind
+from core.errors import DomainError
 
 from .models import (
     MATERIAL_FIELDS,

@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.enums import Sector
-from config.forms import RequiredMessagesMixin
+from core.forms import RequiredMessagesMixin
 
 from .models import Course, FrameworkDomain, FrameworkLevel
 

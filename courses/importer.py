@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts import audit
 from accounts.enums import OrganisationKind, Sector
 from accounts.models import Organisation
-from config.exports import write_csv
-from config.uploads import UploadRefused, read_at_most
+from core.exports import write_csv
+from core.uploads import UploadRefused, read_at_most
 
 from .domain import refresh_search_document
 from .models import COURSE_REGIONS, Course, CourseState, DeliveryMode, FrameworkDomain, FrameworkLevel, ImportJob

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Count, F, Q
 
 from accounts.enums import Sector
-from config.paging import get_page
+from core.paging import get_page
 
 from .models import COURSE_REGIONS, SECTOR_FIELDS, Course, CourseState, DeliveryMode, FrameworkDomain, FrameworkLevel
 

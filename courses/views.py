@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from accounts.domain import DomainError
 from accounts.models import Organisation
 from accounts.views import permission_required
-from config.caching import cache_public_page
-from config.exports import table_response
-from config.uploads import UploadRefused, accepts_uploads, store_upload
+from core.caching import cache_public_page
+from core.errors import DomainError
+from core.exports import table_response
+from core.uploads import UploadRefused, accepts_uploads, store_upload
 
 from . import domain, importer, search
 from .forms import CourseForm, FrameworkItemForm, ImportForm

@@ -9,14 +9,15 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts import audit
-from accounts.domain import DomainError, record_role_grant
+from accounts.domain import record_role_grant
 from accounts.enums import SiteRole
 from accounts.models import Membership, Organisation, User
 from awards.domain import email_provider, transition
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
-from config.caching import RESULTS_DATA, data_changed
-from config.formats import uk_datetime
+from core.caching import RESULTS_DATA, data_changed
+from core.errors import DomainError
+from core.formats import uk_datetime
 from notifications.mail import queue_email, queue_rendered_email, render_email
 
 from . import calendar

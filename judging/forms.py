@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.models import User
 from awards.forms import LOCAL_DATETIME
-from config.forms import RequiredMessagesMixin
+from core.forms import RequiredMessagesMixin
 
 from .enums import Award, ConflictType
 from .models import CycleRules, JudgeProfile

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts import audit
-from accounts.domain import DomainError
+from core.errors import DomainError
 
 from .mail import hand_to_worker
 from .models import EmailState, OutboundEmail

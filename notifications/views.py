@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_celery_beat.models import PeriodicTask
 
-from accounts.domain import DomainError
 from accounts.views import permission_required
+from core.errors import DomainError
 
 from . import domain
 from .models import EmailState, OutboundEmail, Reminder, ReminderKind

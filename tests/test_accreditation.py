@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.domain import DomainError
 from accreditation import domain
 from accreditation.models import Accreditation, Application, Criterion, Period
+from core.errors import DomainError
 from courses.models import Course
 
 from .factories import MINIMAL_PDF, make_accreditation_people, make_course, make_course_provider, make_user

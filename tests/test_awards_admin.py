@@ -16,7 +16,7 @@ from accounts.models import AuditEvent
 from awards import domain
 from awards.enums import IneligibilityReason, NominationState
 from awards.models import Category, Criterion, Cycle, Nomination, Question
-from config.exports import safe_cell
+from core.exports import safe_cell
 
 from .factories import make_category, make_cycle, make_nomination, make_provider
 
@@ -297,7 +297,7 @@ def test_sector_balance_flags_under_represented_sectors(client, awards_admin):
 
 
 def test_nomination_state_cannot_skip_the_workflow(submitted, awards_admin):
-    from accounts.domain import DomainError
+    from core.errors import DomainError
 
     with pytest.raises(DomainError, match="cannot become winner"):
         domain.transition(Nomination.objects.get(pk=submitted.pk), NominationState.WINNER, actor=awards_admin)

@@ -85,7 +85,7 @@ def test_postponing_the_announcement_hides_cached_winners_on_the_very_next_reque
     """On the real Redis cache: the winners pages are cached for a minute for
     anonymous visitors, and the media partner has the press pack; the
     administrator then moves the announcement later through the cycle form."""
-    assert settings.CACHES["default"]["BACKEND"] == "config.cache.ForgivingRedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.caching.ForgivingRedisCache"
     with world_at("announced") as world:
         client, cycle = Client(), world.objects["cycle"]
         winners = reverse("winners:cycle", args=[cycle.pk])

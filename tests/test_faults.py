@@ -15,7 +15,7 @@ from accounts.models import AuditEvent
 from accreditation import domain as accreditation
 from accreditation.models import Accreditation, Period
 from awards.models import Cycle, EvidenceFile
-from config.uploads import STORAGE_UNAVAILABLE, UploadRefused, store_upload
+from core.uploads import STORAGE_UNAVAILABLE, UploadRefused, store_upload
 from courses import importer
 from courses.models import Course, ImportJob
 from notifications.models import OutboundEmail
@@ -151,7 +151,7 @@ def test_storage_error_during_import_upload_keeps_the_form(client, academy_staff
 def redis_down(settings):
     """The cache pointed at a port where nothing listens."""
     settings.CACHES = {
-        "default": {"BACKEND": "config.cache.ForgivingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+        "default": {"BACKEND": "core.caching.ForgivingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
         "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_fallback"},
     }
     # Django's test signals replace the cache connections when CACHES changes.

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.domain import DomainError
 from accreditation import credentials, domain, leaders
 from accreditation.models import Accreditation, AccreditationEvent, Criterion, Standing
+from core.errors import DomainError
 from courses import domain as courses
 from courses.models import Completion, Course, CourseChange, FrameworkLevel
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from accounts.domain import DomainError
 from accounts.enums import SiteRole
 from accounts.models import AuditEvent
 from awards import domain as awards_domain
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
+from core.errors import DomainError
 from judging import domain
 from judging.enums import Award
 from judging.models import Assignment, ConflictDeclaration, PressPackDownload, Publication

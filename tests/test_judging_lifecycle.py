@@ -9,10 +9,10 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from accounts.domain import DomainError
 from accounts.models import AuditEvent
 from awards.domain import copy_cycle
 from awards.models import Nomination, Programme
+from core.errors import DomainError
 from judging import domain
 from judging.enums import AssignmentState, PanelState, Stage
 from judging.models import Assignment, ConflictDeclaration, FinalResult, Panel, Publication, ResultsCorrection

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.domain import DomainError
 from accounts.enums import OrganisationKind
 from accreditation import compliance, credentials, leaders
 from accreditation.models import Accreditation, Application, DassAppointment, Period
+from core.errors import DomainError
 from courses.models import Completion
 
 from .conftest import count_queries

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from accounts.domain import DomainError
 from accounts.enums import SiteRole
 from accounts.models import Membership
 from accreditation import credentials, leaders
@@ -28,6 +27,7 @@ from accreditation import domain as accreditation
 from accreditation.models import Accreditation, AccreditationEvent, IssuedCredential, Standing
 from awards.enums import NominationState
 from awards.models import Nomination
+from core.errors import DomainError
 from courses import domain as courses
 from courses.domain import material_values
 from courses.models import Completion, CompletionState, Course, CourseChange, CourseChangeState, FrameworkLevel

@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.domain import DomainError
 from awards import domain
 from awards.enums import NominationState
 from awards.models import Answer, EvidenceFile, Nomination
-from config.uploads import MB
+from core.errors import DomainError
+from core.uploads import MB
 
 from .factories import (
     EXE_BYTES,

@@ -167,9 +167,9 @@ def test_granting_roles_and_changing_two_factor_need_a_fresh_sign_in(client):
 
 @pytest.fixture
 def redis_down(settings):
-    """Redis unreachable; the database cache carries on (config.cache)."""
+    """Redis unreachable; the database cache carries on (core.caching)."""
     settings.CACHES = {
-        "default": {"BACKEND": "config.cache.ForgivingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
+        "default": {"BACKEND": "core.caching.ForgivingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"},
         "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_fallback"},
     }
 

@@ -114,7 +114,7 @@ def test_custom_403(client, provider):
 
 
 def test_custom_500_renders_without_a_request_context():
-    from config.views import server_error
+    from pages.views import server_error
 
     response = server_error(None)
     assert response.status_code == 500
@@ -140,7 +140,7 @@ def test_health_tells_anyone_only_whether_the_service_is_up(client, settings, tm
 
 
 def test_health_names_the_failing_dependency_to_monitoring_and_staff_only(client, settings, monkeypatch):
-    from config import views
+    from pages import views
 
     def broken():
         raise OSError("disk gone")

@@ -4,7 +4,7 @@ from django.db import migrations
 
 def create_table(apps, schema_editor):
     """The database cache that carries on when Redis cannot be reached
-    (config.cache): created whatever the cache settings are now, so that
+    (core.caching): created whatever the cache settings are now, so that
     setting REDIS_URL later needs no further step."""
     call_command("createcachetable", "cache_fallback", database=schema_editor.connection.alias, verbosity=0)
 

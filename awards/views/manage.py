@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import audit
-from accounts.domain import DomainError
 from accounts.views import permission_required
-from config.paging import get_page
+from core.errors import DomainError
+from core.paging import get_page
 
 from .. import domain, reports
 from ..enums import CriterionStage, NominationState

@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.domain import DomainError
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
-from config.downloads import private_file_response
-from config.uploads import accepts_uploads
+from core.downloads import private_file_response
+from core.errors import DomainError
+from core.uploads import accepts_uploads
 
 from .. import domain
 from ..disclosure import Audience, Fact, allows, entrant_history, phase_of

@@ -6,11 +6,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.domain import DomainError
 from accounts.models import Organisation
 from accounts.views import permission_required
 from awards.disclosure import Audience, Fact, allows
-from config.downloads import private_file_response
+from core.downloads import private_file_response
+from core.errors import DomainError
 
 from .. import anonymise, calendar, domain
 from ..enums import AssignmentState, Stage, VisitState

@@ -12,15 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.domain import DomainError
 from accounts.enums import SiteRole
 from accounts.models import User
 from accounts.views import permission_required
 from awards.disclosure import Audience, Fact, allows
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
-from config.exports import table_response
-from config.forms import is_id
+from core.errors import DomainError
+from core.exports import table_response
+from core.forms import is_id
 
 from .. import domain, reports
 from ..enums import AssignmentState, PanelState, Stage

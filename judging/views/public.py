@@ -25,8 +25,8 @@ from accounts.views import permission_required
 from awards.disclosure import Audience, Fact, allows
 from awards.models import IMAGE_KINDS, Cycle, EvidenceFile
 from awards.views.common import visible_nomination
-from config.caching import RESULTS_DATA, cache_public_page
-from config.exports import write_csv
+from core.caching import RESULTS_DATA, cache_public_page
+from core.exports import write_csv
 
 from ..enums import AssignmentState, Award, Stage
 from ..models import Assignment, FinalResult, PressPackDownload

@@ -26,7 +26,7 @@ class RequestSizeLimitMiddleware:
     reads a byte of it: a 2 GB post to the sign-in page is answered with 413
     at once instead of being spooled to disk.
 
-    Views that take files carry their limit (config.uploads.accepts_uploads);
+    Views that take files carry their limit (core.uploads.accepts_uploads);
     every other address takes an ordinary form (FORM_BODY_LIMIT). A body
     without a Content-Length (chunked) is refused: browsers always send one,
     and the proxy in front buffers and sizes what it passes on."""

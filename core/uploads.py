@@ -119,7 +119,7 @@ def read_at_most(handle, max_bytes: int, chunk_size: int = 1024 * 1024) -> bytes
 
 
 def accepts_uploads(max_bytes: int):
-    """Marks a view that takes files: config.middleware.RequestSizeLimitMiddleware
+    """Marks a view that takes files: core.middleware.RequestSizeLimitMiddleware
     lets its requests be up to `max_bytes` (plus the form around the file);
     every other address takes an ordinary form only."""
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from config.navigation import navigation_for
+from pages.navigation import navigation_for
 
 
 def service(request):

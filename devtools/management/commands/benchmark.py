@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accreditation.models import DassAppointment
 from awards.models import Cycle
-from config import benchmark
+from devtools import benchmark
 from judging.models import Assignment
 
 

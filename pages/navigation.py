@@ -1,6 +1,7 @@
 """The service navigation: what each signed-in person can reach.
 
-It lives in config because it links every app's areas; apps never import it.
+It lives in pages, above every app, because it links every app's areas;
+apps never import it.
 """
 
 from django.urls import reverse

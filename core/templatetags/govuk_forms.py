@@ -2,8 +2,8 @@ from django import forms, template
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from config import formats
-from config.forms import error_target_id
+from core import formats
+from core.forms import error_target_id
 
 register = template.Library()
 

@@ -48,7 +48,7 @@ def _check_cache():
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         # Redis itself: the cache carries on in the database when Redis is down
-        # (config.cache), and this check is how anyone hears of it.
+        # (core.caching), and this check is how anyone hears of it.
         backend._cache.get_client(write=True).ping()
         return
     key = f"health-{uuid.uuid4().hex}"

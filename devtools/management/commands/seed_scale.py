@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config import scale
 from courses.models import Course
+from devtools import scale
 
 
 class Command(BaseCommand):
