@@ -26,7 +26,7 @@ def record(*, actor, action: str, obj, before=None, after=None, reason: str = ""
 SHARED_AREAS = ("accounts.", "notifications.")
 AREAS_BY_ROLE = {
     SiteRole.AWARDS_ADMIN: ("awards.", "judging."),
-    SiteRole.ACADEMY_STAFF: ("courses.", "accreditation."),
+    SiteRole.ACADEMY_STAFF: ("courses.", "accreditation.", "leaders."),
 }
 
 

@@ -30,7 +30,6 @@ from courses.models import (
 from notifications.mail import queue_rendered_email, render_email
 
 from . import letters
-from .leaders import refresh_leaders_of_course
 from .models import (
     Accreditation,
     AccreditationEvent,
@@ -48,6 +47,16 @@ from .models import (
     Round,
     Standing,
 )
+
+# Apps above this one (leaders) follow changes to accreditation without this
+# app importing them: at start-up each registers a function here
+# (leaders.domain.follow_accreditation_changes). They run in the same
+# transaction as the change, in order of registration.
+# After a course's accreditation history changed: follow(course).
+AFTER_COURSE_ACCREDITATION_CHANGED = []
+# After an accreditation was withdrawn for cause: follow(staff, accreditation, reason).
+AFTER_WITHDRAWN_FOR_CAUSE = []
+
 
 EVIDENCE_KINDS = ("pdf", "docx", "jpeg", "png")
 MAX_EVIDENCE_FILE = 20 * MB
@@ -570,7 +579,7 @@ def reinstate(staff, accreditation, *, reason: str, on: date | None = None) -> A
 def withdraw(staff, accreditation, *, reason: str, on: date | None = None, for_cause: bool = False) -> Accreditation:
     """Withdraws the accreditation from `on`. `for_cause`: the course never
     met what it claimed (misrepresentation, for example), so the credentials
-    issued for completing it are revoked too (accreditation.credentials)."""
+    issued for completing it are revoked too (leaders.credentials)."""
     _require_staff(staff)
     on = on or timezone.localdate()
     accreditation = _locked_accreditation(accreditation)
@@ -603,11 +612,8 @@ def withdraw(staff, accreditation, *, reason: str, on: date | None = None, for_c
     )
     sync_course(accreditation.course)
     if for_cause:
-        from .credentials import revoke_for_accreditation
-
-        revoke_for_accreditation(
-            staff, accreditation, reason=f"The course's accreditation was withdrawn: {reason.strip()}"
-        )
+        for follow in AFTER_WITHDRAWN_FOR_CAUSE:
+            follow(staff, accreditation, f"The course's accreditation was withdrawn: {reason.strip()}")
     _email_status_change(accreditation, event)
     return accreditation
 
@@ -692,7 +698,8 @@ def sync_course(course: Course, today: date | None = None) -> None:
         )
     Course.objects.filter(pk=course.pk).update(**fields)
     # Whether a completion counts depends on the course's accreditation history.
-    refresh_leaders_of_course(course)
+    for follow in AFTER_COURSE_ACCREDITATION_CHANGED:
+        follow(course)
 
 
 def sync_changed_courses(today: date | None = None) -> int:

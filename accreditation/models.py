@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -297,69 +295,3 @@ class Condition(models.Model):
 
     def __str__(self):
         return self.text[:80]
-
-
-class AppointmentKind(models.TextChoices):
-    SUBSTANTIVE = "substantive", "Substantive"
-    INTERIM = "interim", "Interim"
-
-
-class ComplianceStatus(models.TextChoices):
-    COMPLETE_VERIFIED = "complete_verified", "Complete (verified)"
-    COMPLETE_AWAITING = "complete_awaiting", "Complete (awaiting verification)"
-    ON_TRACK = "on_track", "On track"
-    DUE_SOON = "due_soon", "Due within 12 months"
-    OVERDUE = "overdue", "Overdue"
-
-
-class DassAppointment(models.Model):
-    """A Director of Adult Social Services appointment.
-
-    `deadline` and `qualifying_completion` are kept up to date by
-    accreditation.leaders whenever an appointment, a completion or a course's
-    accreditation changes; the status itself depends on today's date and is
-    computed from them (accreditation.compliance).
-    """
-
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dass_appointments")
-    local_authority = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="dass_appointments"
-    )
-    appointed_on = models.DateField()
-    ended_on = models.DateField(null=True, blank=True)
-    kind = models.CharField(max_length=20, choices=AppointmentKind.choices, default=AppointmentKind.SUBSTANTIVE)
-    deadline = models.DateField()
-    qualifying_completion = models.ForeignKey(
-        "courses.Completion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    completion_verified = models.BooleanField(default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-appointed_on", "-pk"]
-        indexes = [
-            models.Index(fields=["deadline", "completion_verified"]),
-            models.Index(fields=["local_authority", "appointed_on"]),
-            models.Index(fields=["leader", "appointed_on"]),
-        ]
-
-    def __str__(self):
-        return f"{self.leader} at {self.local_authority} from {self.appointed_on}"
-
-
-class IssuedCredential(models.Model):
-    """A credential issued for a completion; revocable."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    completion = models.OneToOneField("courses.Completion", on_delete=models.PROTECT, related_name="credential")
-    document = models.JSONField()
-    issued_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revocation_reason = models.TextField(blank=True)
-    # Its bit in the public revocation list (accreditation.credentials.status_list):
-    # chosen at random, so a position tells nobody when or to whom it was issued.
-    status_index = models.PositiveIntegerField(null=True, blank=True, unique=True)
-
-    def __str__(self):
-        return f"Credential {self.uuid}"

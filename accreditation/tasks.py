@@ -20,13 +20,3 @@ def sweep_accreditation_expiry() -> int:
 @shared_task(ignore_result=True)
 def sweep_conditions() -> int:
     return reminders.sweep_conditions()
-
-
-@shared_task(ignore_result=True)
-def sweep_dass_deadlines() -> int:
-    return reminders.sweep_dass_deadlines()
-
-
-@shared_task(ignore_result=True)
-def sweep_verification_digest() -> int:
-    return reminders.sweep_verification_digest()

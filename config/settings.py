@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "judging",
     "courses",
     "accreditation",
+    "leaders",
     "pages",
     "devtools",
 ]
@@ -337,9 +338,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20),
     },
     "reminders-conditions": {"task": "accreditation.tasks.sweep_conditions", "schedule": crontab(minute=25)},
-    "reminders-dass-deadlines": {"task": "accreditation.tasks.sweep_dass_deadlines", "schedule": crontab(minute=30)},
+    "reminders-dass-deadlines": {"task": "leaders.tasks.sweep_dass_deadlines", "schedule": crontab(minute=30)},
     "reminders-verification-digest": {
-        "task": "accreditation.tasks.sweep_verification_digest",
+        "task": "leaders.tasks.sweep_verification_digest",
         "schedule": crontab(hour=7, minute=35),
     },
     "delete-evidence-of-old-cycles": {

@@ -21,8 +21,8 @@ urlpatterns = [
     path("winners/", include("judging.public_urls")),
     path("courses/", include("courses.urls")),
     path("accreditation/", include("accreditation.urls")),
-    path("leaders/", include("accreditation.leader_urls")),
-    path("credentials/", include("accreditation.credential_urls")),
+    path("leaders/", include("leaders.urls")),
+    path("credentials/", include("leaders.credential_urls")),
     path("reminders/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

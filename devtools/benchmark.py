@@ -69,9 +69,9 @@ def measure(client, url, repeats, uncached=False):
 
 def pages(data):
     """(name, user email or None, url) for every key page, using the scale data."""
-    from accreditation.models import DassAppointment
     from awards.models import Nomination
     from judging.models import Assignment, Panel
+    from leaders.models import DassAppointment
 
     judge_assignment = Assignment.objects.filter(judge__email=data["judge_email"]).order_by("pk").first()
     panel = Panel.objects.filter(category__cycle=data["cycle"]).order_by("pk").first()
@@ -140,6 +140,7 @@ def sweeps(data):
     from awards import reminders as awards_reminders
     from awards.models import Cycle
     from judging import reminders as judging_reminders
+    from leaders import reminders as leaders_reminders
 
     cycle = Cycle.objects.get(pk=data["cycle"])
     now = timezone.now()
@@ -150,8 +151,8 @@ def sweeps(data):
         ("site visits", judging_reminders.sweep_site_visits, cycle.site_visits_start - timedelta(days=1)),
         ("accreditation expiry", accreditation_reminders.sweep_accreditation_expiry, now),
         ("conditions", accreditation_reminders.sweep_conditions, now),
-        ("DASS deadlines", accreditation_reminders.sweep_dass_deadlines, now),
-        ("verification digest", accreditation_reminders.sweep_verification_digest, now),
+        ("DASS deadlines", leaders_reminders.sweep_dass_deadlines, now),
+        ("verification digest", leaders_reminders.sweep_verification_digest, now),
     ]:
         row = {"at": at.isoformat(timespec="minutes")}
         for run in ("first", "second"):
@@ -374,9 +375,9 @@ def run(
 
 def sizes() -> dict:
     """How much data the pages were measured on."""
-    from accreditation.models import DassAppointment
     from awards.models import Nomination
     from courses.models import Course
+    from leaders.models import DassAppointment
 
     return {
         "nominations": Nomination.objects.count(),

@@ -22,12 +22,11 @@ from django.utils import timezone
 
 from accounts.enums import MembershipRole, Region, Sector, SiteRole
 from accounts.models import Membership, Organisation, RoleGrant, User
-from accreditation.compliance import deadline_for
-from accreditation.models import Accreditation, Application, Condition, DassAppointment, Period
+from accreditation.models import Accreditation, Application, Condition, Period
 from awards.enums import CriterionStage, NominationState
 from awards.models import Answer, Category, Criterion, Cycle, Nomination, Programme, Question
 from courses.domain import refresh_search_document
-from courses.models import Completion, CompletionState, Course, FrameworkDomain, FrameworkLevel
+from courses.models import Course, FrameworkDomain, FrameworkLevel
 from judging.enums import Stage
 from judging.models import (
     Assignment,
@@ -40,6 +39,9 @@ from judging.models import (
     Publication,
     SiteVisit,
 )
+from leaders.compliance import deadline_for
+from leaders.enums import CompletionState
+from leaders.models import Completion, DassAppointment
 
 BATCH = 5000
 PASSWORD = "scale-password-2026"

@@ -13,11 +13,10 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import JoinRequest, Membership, RoleGrant, User
-from accreditation.models import DassAppointment
 from awards.enums import NominationState
 from awards.models import Nomination
-from courses.models import Completion, LeaderProfile
 from judging.models import ConflictDeclaration, CriterionScore, JudgeProfile
+from leaders.models import Completion, DassAppointment, LeaderProfile
 from notifications.models import Reminder
 
 

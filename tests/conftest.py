@@ -80,6 +80,15 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def context(context):
+    """Playwright's waits are for events (a page loaded, an element shown); a
+    busy machine only delays them, so their deadline is generous."""
+    context.set_default_timeout(120_000)
+    context.set_default_navigation_timeout(120_000)
+    return context
+
+
+@pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks):
     """Runs transaction.on_commit callbacks (the email hand-over) inside a test."""
     return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -57,15 +57,17 @@ def _evidence(nomination, name, content, kind, mimetype):
 
 
 def build_world() -> World:
-    from accreditation import credentials
     from accreditation.models import Accreditation, Application
     from accreditation.models import EvidenceFile as ApplicationEvidence
     from awards import domain as awards_domain
     from awards.models import Cycle, Nomination
-    from courses.models import Completion, CompletionState, Course, FrameworkLevel, ImportJob
+    from courses.models import Course, FrameworkLevel, ImportJob
     from judging import domain as judging
     from judging.enums import ConflictType
     from judging.models import Assignment, JudgeInvitation, SiteVisit
+    from leaders import credentials
+    from leaders.enums import CompletionState
+    from leaders.models import Completion
     from notifications.models import OutboundEmail
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
@@ -178,10 +180,10 @@ def build_world() -> World:
         decided_at=timezone.now(),
     )
     credential = credentials.issue(people["leader"], verified)
-    from accreditation import leaders
-    from accreditation.models import DassAppointment
     from courses.domain import material_values
     from courses.models import CourseChange
+    from leaders import domain as leaders
+    from leaders.models import DassAppointment
 
     course_change = CourseChange.objects.create(
         course=course_a,

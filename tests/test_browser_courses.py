@@ -85,9 +85,10 @@ def test_academy_staff_decide_a_course_change_suspend_and_revoke_a_credential(li
 
     from django.utils import timezone
 
-    from accreditation import credentials, leaders
     from courses import domain as courses
     from courses.models import Course, CourseChange
+    from leaders import credentials
+    from leaders import domain as leaders
 
     from .factories import ensure_reference_data, make_accreditation_people
     from .test_accreditation import accredit

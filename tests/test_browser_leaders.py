@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.enums import OrganisationKind
-from accreditation import leaders
+from leaders import domain as leaders
 
 from .browser import assert_accessible, press, select, type_date, type_into, upload
 from .factories import MINIMAL_PDF, PASSWORD, OrganisationFactory, make_course, make_course_provider, make_user

@@ -15,11 +15,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation import credentials, domain, leaders
+from accreditation import domain
 from accreditation.models import Accreditation, AccreditationEvent, Criterion, Standing
 from core.errors import DomainError
 from courses import domain as courses
-from courses.models import Completion, Course, CourseChange, FrameworkLevel
+from courses.models import Course, CourseChange, FrameworkLevel
+from leaders import credentials
+from leaders import domain as leaders
+from leaders.models import Completion
 
 from .factories import MINIMAL_PDF, make_accreditation_people, make_user
 from .test_accreditation import accredit, answer_all, assess_all

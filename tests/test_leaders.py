@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.enums import OrganisationKind
-from accreditation import compliance, credentials, leaders
-from accreditation.models import Accreditation, Application, DassAppointment, Period
+from accreditation.models import Accreditation, Application, Period
 from core.errors import DomainError
-from courses.models import Completion
+from leaders import compliance, credentials
+from leaders import domain as leaders
+from leaders.models import Completion, DassAppointment
 
 from .conftest import count_queries
 from .factories import MINIMAL_PDF, OrganisationFactory, make_course, make_course_provider, make_user

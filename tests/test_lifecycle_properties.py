@@ -22,15 +22,14 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from accounts.enums import SiteRole
 from accounts.models import Membership
-from accreditation import credentials, leaders
 from accreditation import domain as accreditation
-from accreditation.models import Accreditation, AccreditationEvent, IssuedCredential, Standing
+from accreditation.models import Accreditation, AccreditationEvent, Standing
 from awards.enums import NominationState
 from awards.models import Nomination
 from core.errors import DomainError
 from courses import domain as courses
 from courses.domain import material_values
-from courses.models import Completion, CompletionState, Course, CourseChange, CourseChangeState, FrameworkLevel
+from courses.models import Course, CourseChange, CourseChangeState, FrameworkLevel
 from judging import domain as judging
 from judging.enums import AssignmentState, PanelState, Stage, VisitState
 from judging.models import (
@@ -44,6 +43,10 @@ from judging.models import (
     SiteVisit,
 )
 from judging.queries import understaffed
+from leaders import credentials
+from leaders import domain as leaders
+from leaders.enums import CompletionState
+from leaders.models import Completion, IssuedCredential
 
 from .conftest import ARTIFACTS
 from .factories import (

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from accounts.enums import SiteRole
 from accounts.models import AuditEvent, User
-from accreditation import leaders
 from awards.models import Nomination
 from judging.models import CriterionScore, JudgeProfile
+from leaders import domain as leaders
 
 from .factories import (
     MINIMAL_PDF,

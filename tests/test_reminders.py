@@ -10,7 +10,6 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.enums import OrganisationKind
-from accreditation import leaders
 from accreditation import reminders as accreditation_reminders
 from accreditation.models import Condition
 from awards import reminders as awards_reminders
@@ -18,6 +17,8 @@ from awards.models import Nomination
 from judging import domain as judging_domain
 from judging import reminders as judging_reminders
 from judging.models import Assignment
+from leaders import domain as leaders
+from leaders import reminders as leaders_reminders
 from notifications.models import Reminder
 from notifications.reminders import due_milestone, month_milestones, months_before
 
@@ -275,12 +276,12 @@ def test_dass_deadline_reminders_and_overdue_escalation(council, academy_staff, 
         (date(2027, 8, 2), 0),
     ]:
         with run_on_commit(), time_machine.travel(at(day), tick=False):
-            assert accreditation_reminders.sweep_dass_deadlines() == expected, day
+            assert leaders_reminders.sweep_dass_deadlines() == expected, day
     assert sent_to() == ["director@northshire.example"] * 4
     mail.outbox.clear()
     with run_on_commit(), time_machine.travel(at(date(2027, 9, 2)), tick=False):
-        assert accreditation_reminders.sweep_dass_deadlines() == 1
-        assert accreditation_reminders.sweep_dass_deadlines() == 0
+        assert leaders_reminders.sweep_dass_deadlines() == 1
+        assert leaders_reminders.sweep_dass_deadlines() == 0
     assert sent_to() == ["academy@example.org"]
     assert "director@northshire.example" in mail.outbox[0].body
 
@@ -298,7 +299,7 @@ def test_dass_sweep_queries_do_not_grow_with_the_reminders_it_sends(council, aca
 
     def sweep():
         with run_on_commit(), time_machine.travel(at(date(2026, 9, 1)), tick=False):
-            return count_queries(lambda: sent.append(accreditation_reminders.sweep_dass_deadlines()))
+            return count_queries(lambda: sent.append(leaders_reminders.sweep_dass_deadlines()))
 
     sent = []
     appoint(2, 0)
@@ -326,13 +327,13 @@ def test_verification_digest_once_a_day(provider_course, academy_staff, run_on_c
     with time_machine.travel(at(date(2027, 1, 1)), tick=False):
         leaders.record_completion(leader, course=course, completed_on=date(2026, 12, 1))
     with run_on_commit(), time_machine.travel(at(date(2027, 1, 14)), tick=False):
-        assert accreditation_reminders.sweep_verification_digest() == 0  # 13 days: not yet
+        assert leaders_reminders.sweep_verification_digest() == 0  # 13 days: not yet
     with run_on_commit(), time_machine.travel(at(date(2027, 1, 16)), tick=False):
-        assert accreditation_reminders.sweep_verification_digest() == 2
-        assert accreditation_reminders.sweep_verification_digest() == 0
+        assert leaders_reminders.sweep_verification_digest() == 2
+        assert leaders_reminders.sweep_verification_digest() == 0
     assert sent_to() == ["academy@example.org", "admin@llp.example"]
     with run_on_commit(), time_machine.travel(at(date(2027, 1, 17)), tick=False):
-        assert accreditation_reminders.sweep_verification_digest() == 2  # the next day's digest
+        assert leaders_reminders.sweep_verification_digest() == 2  # the next day's digest
 
 
 def test_people_see_their_own_reminders(client, drafts, run_on_commit):

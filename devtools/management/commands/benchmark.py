@@ -4,10 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accreditation.models import DassAppointment
 from awards.models import Cycle
 from devtools import benchmark
 from judging.models import Assignment
+from leaders.models import DassAppointment
 
 
 class Command(BaseCommand):

@@ -2,10 +2,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_people
-from accreditation.demo import seed_accreditation, seed_leaders
+from accreditation.demo import seed_accreditation
 from awards.demo import seed_awards
 from courses.demo import seed_courses
 from judging.demo import seed_judging
+from leaders.demo import seed_leaders
 
 
 class Command(BaseCommand):

@@ -23,14 +23,16 @@ from core.exports import table_response
 from core.forms import is_id
 from core.paging import get_page
 from core.uploads import accepts_uploads
-from courses.models import Completion, Course, CourseState, LeaderProfile
+from courses.models import Course, CourseState
 
-from . import compliance, credentials, leaders
+from . import compliance, credentials
+from . import domain as leaders
+from .enums import ComplianceStatus
 from .forms import AppointmentChangeForm, AppointmentForm, CompletionForm, LeaderProfileForm, RejectForm, RevokeForm
-from .models import ComplianceStatus, DassAppointment, IssuedCredential
+from .models import Completion, DassAppointment, IssuedCredential, LeaderProfile
 from .rules import may_verify
 
-manage_required = permission_required("accreditation.manage")
+manage_required = permission_required("leaders.manage")
 
 
 def _appointments(queryset, today):
@@ -64,7 +66,7 @@ def _portfolio_context(user):
 def portfolio(request):
     context = _portfolio_context(request.user)
     context["credential_eligible"] = {c.pk for c in context["completions"] if credentials.eligible(c)}
-    return render(request, "accreditation/leaders/portfolio.html", context)
+    return render(request, "leaders/portfolio.html", context)
 
 
 @login_required
@@ -75,9 +77,7 @@ def portfolio_pdf(request):
     verified = [c for c in context["completions"] if c.is_verified]
     for completion in verified:
         completion.check_url = settings.SITE_URL + reverse("leaders:check", args=[leaders.check_token(completion)])
-    html = render_to_string(
-        "accreditation/leaders/portfolio_pdf.html", {**context, "completions": verified, "person": request.user}
-    )
+    html = render_to_string("leaders/portfolio_pdf.html", {**context, "completions": verified, "person": request.user})
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition("leadership-portfolio.pdf")
     return response
@@ -95,7 +95,7 @@ def profile(request):
         leaders.save_leader_profile(request.user, **form.cleaned_data)
         messages.success(request, "Your leader profile has been saved.")
         return redirect("leaders:portfolio")
-    return render(request, "accreditation/leaders/profile.html", {"form": form})
+    return render(request, "leaders/profile.html", {"form": form})
 
 
 @accepts_uploads(leaders.MAX_CERTIFICATE)
@@ -131,7 +131,7 @@ def record_completion(request, supersedes_pk=None):
                 request, "The completion has been recorded. It will be verified by the academy or the course provider."
             )
             return redirect("leaders:portfolio")
-    return render(request, "accreditation/leaders/completion_form.html", {"form": form, "supersedes": supersedes})
+    return render(request, "leaders/completion_form.html", {"form": form, "supersedes": supersedes})
 
 
 @login_required
@@ -151,7 +151,7 @@ def withdraw_completion(request, pk):
     if not completion.is_pending:
         messages.error(request, leaders.not_withdrawable(completion))
         return redirect("leaders:portfolio")
-    return render(request, "accreditation/leaders/withdraw_completion.html", {"completion": completion})
+    return render(request, "leaders/withdraw_completion.html", {"completion": completion})
 
 
 def completion_check(request, token):
@@ -164,7 +164,7 @@ def completion_check(request, token):
     credential = getattr(completion, "credential", None)
     response = render(
         request,
-        "accreditation/leaders/completion_check.html",
+        "leaders/completion_check.html",
         {"completion": completion, "label": label, "explanation": explanation, "credential": credential},
     )
     response["X-Robots-Tag"] = "noindex"
@@ -203,12 +203,12 @@ def credential_verify(request, uuid):
         return JsonResponse({"status": state, "explanation": explanation})
     return render(
         request,
-        "accreditation/leaders/credential_verify.html",
+        "leaders/credential_verify.html",
         {
             "issued": issued,
             "state": state,
             "explanation": explanation,
-            "may_revoke": request.user.is_authenticated and request.user.has_perm("accreditation.manage"),
+            "may_revoke": request.user.is_authenticated and request.user.has_perm("leaders.manage"),
         },
     )
 
@@ -244,14 +244,14 @@ def revoke_credential(request, uuid):
         else:
             messages.success(request, "The credential is revoked. Anyone who checks it is told why.")
             return redirect("credentials:verify", uuid=issued.uuid)
-    return render(request, "accreditation/leaders/revoke_credential.html", {"issued": issued, "form": form})
+    return render(request, "leaders/revoke_credential.html", {"issued": issued, "form": form})
 
 
 @login_required
 def verification_queue(request):
     waiting = leaders.completions_to_verify(request.user)
     if not (
-        request.user.has_perm("accreditation.manage")
+        request.user.has_perm("leaders.manage")
         or waiting.exists()
         or request.user.memberships.filter(organisation__is_course_provider=True).exists()
     ):
@@ -259,7 +259,7 @@ def verification_queue(request):
     page = Paginator(waiting.select_related("leader", "course__provider").order_by("created_at", "pk"), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "accreditation/leaders/verification_queue.html", {"page": page, "reject_form": RejectForm()})
+    return render(request, "leaders/verification_queue.html", {"page": page, "reject_form": RejectForm()})
 
 
 @login_required
@@ -285,7 +285,7 @@ def decide_completion(request, pk):
 
 @login_required
 def appointment_form(request):
-    staff = request.user.has_perm("accreditation.manage")
+    staff = request.user.has_perm("leaders.manage")
     form = AppointmentForm(request.POST or None, authorities=leaders.local_authorities(), staff=staff)
     if request.method == "POST" and form.is_valid():
         leader = request.user
@@ -309,7 +309,7 @@ def appointment_form(request):
                 messages.success(request, "The appointment has been recorded.")
                 _warn_two_directors(request, form.cleaned_data["local_authority"])
                 return redirect("leaders:dashboard" if leader != request.user else "leaders:portfolio")
-    return render(request, "accreditation/leaders/appointment_form.html", {"form": form})
+    return render(request, "leaders/appointment_form.html", {"form": form})
 
 
 def _warn_two_directors(request, authority):
@@ -350,7 +350,7 @@ def appointment_change(request, pk):
             messages.success(request, f"The appointment of {appointment.leader.email} has been changed.")
             _warn_two_directors(request, form.cleaned_data["local_authority"])
             return redirect("leaders:dashboard")
-    return render(request, "accreditation/leaders/appointment_change.html", {"form": form, "appointment": appointment})
+    return render(request, "leaders/appointment_change.html", {"form": form, "appointment": appointment})
 
 
 def _dashboard_filters(request, queryset, today):
@@ -409,7 +409,7 @@ def dashboard(request):
     query.pop("page", None)
     return render(
         request,
-        "accreditation/leaders/dashboard.html",
+        "leaders/dashboard.html",
         {
             **counts,
             "statuses": ComplianceStatus.choices,

@@ -33,10 +33,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
+from accreditation.models import Accreditation, AccreditationState, Period, PeriodStatus
 from core.errors import DomainError
-from courses.models import Completion, CompletionState
 
-from .models import Accreditation, AccreditationState, IssuedCredential, Period, PeriodStatus
+from .enums import CompletionState
+from .models import Completion, IssuedCredential
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 ISSUER_NAME = "National Skills Academy for Social Care"
@@ -311,7 +312,7 @@ def issue(user, completion) -> IssuedCredential:
 @transaction.atomic
 def revoke(staff, credential, *, reason: str) -> IssuedCredential:
     """Academy staff revoke a credential, with the reason anyone checking it reads."""
-    if not staff.has_perm("accreditation.manage"):
+    if not staff.has_perm("leaders.manage"):
         raise PermissionDenied
     if not reason.strip():
         raise DomainError("Give the reason for revoking the credential")

@@ -16,14 +16,16 @@ from django.utils import timezone
 from accounts import audit
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from accreditation.models import Period, PeriodStatus
 from core.caching import data_changed
 from core.errors import DomainError
 from core.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
-from courses.models import STANDING_COMPLETION_STATES, Completion, CompletionState, LeaderProfile
 
 from . import compliance
 from .compliance import deadline_for
-from .models import DassAppointment, Period, PeriodStatus
+from .credentials import revoke_for_accreditation, revoke_for_completion
+from .enums import STANDING_COMPLETION_STATES, CompletionState
+from .models import Completion, DassAppointment, LeaderProfile
 from .rules import may_change_appointment, may_record_appointment, may_verify, may_withdraw_completion
 
 CERTIFICATE_KINDS = ("pdf", "jpeg", "png")
@@ -174,8 +176,6 @@ def _decide(user, completion, state, reason=""):
     completion.save()
     if state == CompletionState.VERIFIED and completion.supersedes_id:
         Completion.objects.filter(pk=completion.supersedes_id).update(state=CompletionState.SUPERSEDED)
-        from .credentials import revoke_for_completion
-
         revoke_for_completion(
             user,
             completion.supersedes,
@@ -359,6 +359,25 @@ def refresh_leader(leader) -> None:
     data_changed(compliance.DATA)
 
 
+def follow_accreditation_changes() -> None:
+    """Registers what leaders do when accreditation changes (accreditation.domain
+    calls these; LeadersConfig.ready calls this once at start-up)."""
+    from accreditation import domain as accreditation
+
+    for hooks, follow in [
+        (accreditation.AFTER_COURSE_ACCREDITATION_CHANGED, refresh_leaders_of_course),
+        (accreditation.AFTER_WITHDRAWN_FOR_CAUSE, revoke_credentials_for_cause),
+    ]:
+        if follow not in hooks:
+            hooks.append(follow)
+
+
+def revoke_credentials_for_cause(staff, accreditation, reason: str) -> None:
+    """An accreditation withdrawn for cause: the course never met what it
+    claimed, so the credentials issued under it are revoked."""
+    revoke_for_accreditation(staff, accreditation, reason=reason)
+
+
 def refresh_leaders_of_course(course) -> None:
     """A course's accreditation changed: its completers' status may change."""
     for leader in User.objects.filter(completions__course=course).distinct():
@@ -402,7 +421,7 @@ def local_authorities():
 def completions_to_verify(user):
     """Self-declared completions this person may verify."""
     waiting = Completion.objects.filter(state=CompletionState.SELF_DECLARED).exclude(leader=user)
-    if user.has_perm("accreditation.manage"):
+    if user.has_perm("leaders.manage"):
         return waiting
     return waiting.filter(Q(course__provider__memberships__user=user)).exclude(
         leader__memberships__organisation=F("course__provider")

@@ -22,7 +22,8 @@ from accounts.enums import Region
 from accounts.models import Organisation
 from core.caching import data_version
 
-from .models import AppointmentKind, ComplianceStatus, DassAppointment
+from .enums import AppointmentKind, ComplianceStatus
+from .models import DassAppointment
 
 DUE_SOON_DAYS = 365
 # The data version (core.caching) of DASS appointments and their status.
@@ -115,7 +116,7 @@ def summary(appointments, today: date, filters: dict) -> dict:
     `filters`) by status, by region and by local authority.
 
     One pass over the appointments, grouped by local authority and status,
-    then cached until the appointments change (accreditation.leaders calls
+    then cached until the appointments change (leaders.domain calls
     data_changed(DATA)) or the day ends: 100,000 appointments took 30 ms to
     count, on every view of the dashboard.
     """
