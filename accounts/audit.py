@@ -1,7 +1,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from .enums import SiteRole
+from .rules import is_academy_staff, is_awards_admin, is_site_staff
 from .models import AuditEvent
 
 
@@ -24,18 +24,18 @@ def record(*, actor, action: str, obj, before=None, after=None, reason: str = ""
 # records and the shared account records. Academy staff have no business
 # reading judges' scores, nor awards administrators accreditation decisions.
 SHARED_AREAS = ("accounts.", "notifications.")
-AREAS_BY_ROLE = {
-    SiteRole.AWARDS_ADMIN: ("awards.", "judging."),
-    SiteRole.ACADEMY_STAFF: ("courses.", "accreditation.", "leaders."),
-}
+AREAS_BY_ROLE = [
+    (is_awards_admin, ("awards.", "judging.")),
+    (is_academy_staff, ("courses.", "accreditation.", "leaders.")),
+]
 
 
 def visible_events(user):
     """The audit events `user` may read; site staff read them all."""
     events = AuditEvent.objects.select_related("actor")
-    if user.is_staff:
+    if is_site_staff(user):
         return events
-    prefixes = [p for role, areas in AREAS_BY_ROLE.items() if user.has_site_role(role) for p in areas]
+    prefixes = [p for holds_role, areas in AREAS_BY_ROLE if holds_role(user) for p in areas]
     if not prefixes:
         return events.none()
     condition = Q()

@@ -4,15 +4,16 @@ Each function checks permission and state, writes the change and its audit
 record in one transaction, and queues any email to go after commit.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.permissions import require
+from core.states import move
 from notifications.mail import queue_email
 
 from . import audit
-from .enums import JoinRequestState, MembershipRole, SiteRole
+from .enums import JOIN_REQUEST_TRANSITIONS, JoinRequestState, MembershipRole, SiteRole
 from .models import JoinRequest, Membership, Organisation, RoleGrant, User
 
 
@@ -65,14 +66,13 @@ def decide_join_request(actor: User, join_request: JoinRequest, *, approve: bool
     join_request = (
         JoinRequest.objects.select_for_update().select_related("organisation", "user").get(pk=join_request.pk)
     )
-    if not actor.has_perm("accounts.manage_organisation", join_request.organisation):
-        raise PermissionDenied
+    require(actor, "accounts.manage_organisation", join_request.organisation)
     if join_request.state != JoinRequestState.PENDING:
         raise DomainError("This request has already been decided")
     if not approve and not reason.strip():
         raise DomainError("Enter a reason for refusing the request")
     before = join_request.state
-    join_request.state = JoinRequestState.APPROVED if approve else JoinRequestState.REFUSED
+    move(join_request, JoinRequestState.APPROVED if approve else JoinRequestState.REFUSED, JOIN_REQUEST_TRANSITIONS)
     join_request.decided_by = actor
     join_request.decided_at = timezone.now()
     join_request.reason = reason.strip()
@@ -101,11 +101,10 @@ def decide_join_request(actor: User, join_request: JoinRequest, *, approve: bool
 @transaction.atomic
 def withdraw_join_request(user: User, join_request: JoinRequest) -> JoinRequest:
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
-    if join_request.user_id != user.pk:
-        raise PermissionDenied
+    require(user, "accounts.withdraw_join_request", join_request)
     if join_request.state != JoinRequestState.PENDING:
         raise DomainError("This request has already been decided")
-    join_request.state = JoinRequestState.WITHDRAWN
+    move(join_request, JoinRequestState.WITHDRAWN, JOIN_REQUEST_TRANSITIONS)
     join_request.save(update_fields=["state"])
     audit.record(
         actor=user,
@@ -120,8 +119,7 @@ def withdraw_join_request(user: User, join_request: JoinRequest) -> JoinRequest:
 @transaction.atomic
 def change_member_role(actor: User, membership: Membership, role: str) -> Membership:
     membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
-    if not actor.has_perm("accounts.manage_organisation", membership.organisation):
-        raise PermissionDenied
+    require(actor, "accounts.manage_organisation", membership.organisation)
     if role not in MembershipRole.values:
         raise DomainError("Select a role")
     if membership.role == role:
@@ -145,8 +143,7 @@ def change_member_role(actor: User, membership: Membership, role: str) -> Member
 
 @transaction.atomic
 def grant_role(actor: User, user: User, role: str) -> RoleGrant:
-    if not actor.has_perm("accounts.grant_roles"):
-        raise PermissionDenied
+    require(actor, "accounts.grant_roles")
     return record_role_grant(actor, user, role)
 
 
@@ -166,8 +163,7 @@ def record_role_grant(granted_by, user: User, role: str) -> RoleGrant:
 @transaction.atomic
 def revoke_role(actor: User, grant: RoleGrant) -> RoleGrant:
     grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
-    if not actor.has_perm("accounts.grant_roles"):
-        raise PermissionDenied
+    require(actor, "accounts.grant_roles")
     if grant.revoked_at is not None:
         raise DomainError("This role has already been removed")
     grant.revoked_at = timezone.now()

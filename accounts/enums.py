@@ -42,6 +42,15 @@ class JoinRequestState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# The moves of a request to join an organisation (core.states.move).
+JOIN_REQUEST_TRANSITIONS = {
+    JoinRequestState.PENDING: [JoinRequestState.APPROVED, JoinRequestState.REFUSED, JoinRequestState.WITHDRAWN],
+    JoinRequestState.APPROVED: [],
+    JoinRequestState.REFUSED: [],
+    JoinRequestState.WITHDRAWN: [],
+}
+
+
 class SiteRole(models.TextChoices):
     AWARDS_ADMIN = "awards_admin", "Awards administrator"
     ACADEMY_STAFF = "academy_staff", "Academy staff"

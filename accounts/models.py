@@ -164,6 +164,10 @@ class Membership(models.Model):
 
 
 class JoinRequest(models.Model):
+    # Templates name states through this, never by their stored strings:
+    # {% if joinrequest.state == joinrequest.STATES.X %}
+    STATES = JoinRequestState
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="join_requests")
     message = models.TextField(blank=True, max_length=1000)

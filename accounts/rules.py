@@ -38,7 +38,13 @@ def is_org_admin(user, organisation):
     )
 
 
+@rules.predicate
+def made_join_request(user, join_request):
+    return user.is_authenticated and join_request.user_id == user.pk
+
+
 rules.add_perm("accounts.view_organisation", is_org_member | is_site_staff)
 rules.add_perm("accounts.manage_organisation", is_org_admin)
 rules.add_perm("accounts.grant_roles", is_site_staff)
+rules.add_perm("accounts.withdraw_join_request", made_join_request)
 rules.add_perm("accounts.view_audit", is_site_staff | is_awards_admin | is_academy_staff)

@@ -8,16 +8,19 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import audit
-from accounts.enums import MembershipRole, SiteRole
+from accounts.enums import MembershipRole
 from accounts.models import User
+from accounts.rules import is_academy_staff
 from core.errors import DomainError
+from core.permissions import require
+from core.states import move
 from core.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 from courses.domain import refresh_search_document
+from courses.enums import COURSE_CHANGE_TRANSITIONS
 from courses.models import (
     AccreditationStatus,
     Course,
@@ -30,6 +33,7 @@ from courses.models import (
 from notifications.mail import queue_rendered_email, render_email
 
 from . import letters
+from .enums import ACCREDITATION_TRANSITIONS, APPLICATION_TRANSITIONS, CONDITION_TRANSITIONS
 from .models import (
     Accreditation,
     AccreditationEvent,
@@ -61,10 +65,6 @@ AFTER_WITHDRAWN_FOR_CAUSE = []
 EVIDENCE_KINDS = ("pdf", "docx", "jpeg", "png")
 MAX_EVIDENCE_FILE = 20 * MB
 DEFAULT_YEARS = 3
-
-
-def is_provider_member(user, course) -> bool:
-    return user.is_authenticated and course.provider.memberships.filter(user=user).exists()
 
 
 def _locked(application) -> Application:
@@ -131,8 +131,7 @@ def _email_status_change(accreditation, event):
 
 @transaction.atomic
 def start_application(user, course: Course) -> Application:
-    if not is_provider_member(user, course):
-        raise PermissionDenied
+    require(user, "accreditation.apply", course)
     if course.state == CourseState.WITHDRAWN:
         raise DomainError("A withdrawn course cannot be accredited")
     today = timezone.localdate()
@@ -183,8 +182,7 @@ def _carry_over(previous: Application, renewal: Application) -> None:
 
 def _editable(user, application) -> Application:
     application = _locked(application)
-    if not is_provider_member(user, application.course):
-        raise PermissionDenied
+    require(user, "accreditation.edit_application", application)
     if not application.is_editable:
         raise DomainError("This application has been submitted and cannot be changed now")
     return application
@@ -204,8 +202,7 @@ def save_answers(user, application, answers: dict[int, str]) -> Application:
 @transaction.atomic
 def add_evidence(user, application, upload, *, criterion=None, condition=None) -> EvidenceFile:
     application = _locked(application)
-    if not is_provider_member(user, application.course):
-        raise PermissionDenied
+    require(user, "accreditation.edit_application", application)
     if condition is None and not application.is_editable:
         raise DomainError("This application has been submitted and cannot be changed now")
     if condition is not None and condition.state == ConditionState.MET:
@@ -260,7 +257,7 @@ def submit_application(user, application, now=None) -> Application:
         },
     )
     before = application.state
-    application.state = ApplicationState.SUBMITTED
+    move(application, ApplicationState.SUBMITTED, APPLICATION_TRANSITIONS)
     application.submitted_at = now
     application.save()
     audit.record(
@@ -276,20 +273,10 @@ def submit_application(user, application, now=None) -> Application:
 # Academy staff ---------------------------------------------------------------------------------
 
 
-def _require_staff(user):
-    if not user.has_perm("accreditation.manage"):
-        raise PermissionDenied
-
-
-def _require_assessor(user, application):
-    if application.assessor_id != user.pk or not user.has_perm("accreditation.manage"):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def assign_assessor(staff, application, assessor) -> Application:
-    _require_staff(staff)
-    if not assessor.has_site_role(SiteRole.ACADEMY_STAFF):
+    require(staff, "accreditation.manage")
+    if not is_academy_staff(assessor):
         raise DomainError("The assessor must be a member of academy staff")
     application = _locked(application)
     if application.state in ApplicationState.decided():
@@ -317,7 +304,7 @@ def _current_round(application) -> Round:
 @transaction.atomic
 def record_assessment(assessor, application, outcomes: dict[int, tuple[str, str]]) -> Round:
     application = _locked(application)
-    _require_assessor(assessor, application)
+    require(assessor, "accreditation.assess", application)
     if application.state != ApplicationState.SUBMITTED:
         raise DomainError("Only a submitted application can be assessed")
     current = _current_round(application)
@@ -342,7 +329,7 @@ def record_assessment(assessor, application, outcomes: dict[int, tuple[str, str]
 @transaction.atomic
 def return_application(assessor, application, *, comments: str, now=None) -> Application:
     application = _locked(application)
-    _require_assessor(assessor, application)
+    require(assessor, "accreditation.assess", application)
     if application.state != ApplicationState.SUBMITTED:
         raise DomainError("Only a submitted application can be returned")
     if not comments.strip():
@@ -351,7 +338,7 @@ def return_application(assessor, application, *, comments: str, now=None) -> App
     current.returned_at = now or timezone.now()
     current.return_comments = comments.strip()
     current.save()
-    application.state = ApplicationState.RETURNED
+    move(application, ApplicationState.RETURNED, APPLICATION_TRANSITIONS)
     application.save()
     audit.record(
         actor=assessor,
@@ -382,7 +369,7 @@ def decide(
     now = now or timezone.now()
     today = timezone.localdate(now)
     application = _locked(application)
-    _require_assessor(assessor, application)
+    require(assessor, "accreditation.assess", application)
     if application.state != ApplicationState.SUBMITTED:
         raise DomainError("Only a submitted application can be decided")
     if decision not in ApplicationState.decided():
@@ -401,7 +388,7 @@ def decide(
             raise DomainError("Add at least one condition")
         if any(not text.strip() or due <= today for text, due in conditions):
             raise DomainError("Each condition needs its text and a due date in the future")
-    application.state = decision
+    move(application, decision, APPLICATION_TRANSITIONS)
     application.decided_at = now
     application.decided_by = assessor
     application.decision_reasons = reasons.strip()
@@ -516,7 +503,7 @@ def _locked_accreditation(accreditation) -> Accreditation:
 def suspend(staff, accreditation, *, reason: str, on: date | None = None) -> Accreditation:
     """Only an accreditation in force on the day can be suspended: not one
     that has expired, been renewed or not yet started."""
-    _require_staff(staff)
+    require(staff, "accreditation.manage")
     on = on or timezone.localdate()
     accreditation = _locked_accreditation(accreditation)
     standing = accreditation.standing_on(on)
@@ -527,7 +514,7 @@ def suspend(staff, accreditation, *, reason: str, on: date | None = None) -> Acc
     if not reason.strip():
         raise DomainError("Give the reason for suspending the accreditation")
     _split_period(accreditation, on, from_status=PeriodStatus.ACTIVE, to_status=PeriodStatus.SUSPENDED)
-    accreditation.state = AccreditationState.SUSPENDED
+    move(accreditation, AccreditationState.SUSPENDED, ACCREDITATION_TRANSITIONS)
     accreditation.status_reason = reason.strip()
     accreditation.save()
     event = _event(accreditation, AccreditationEvent.Kind.SUSPENDED, by=staff, effective_on=on, reason=reason.strip())
@@ -546,7 +533,7 @@ def suspend(staff, accreditation, *, reason: str, on: date | None = None) -> Acc
 
 @transaction.atomic
 def reinstate(staff, accreditation, *, reason: str, on: date | None = None) -> Accreditation:
-    _require_staff(staff)
+    require(staff, "accreditation.manage")
     on = on or timezone.localdate()
     accreditation = _locked_accreditation(accreditation)
     standing = accreditation.standing_on(on)
@@ -558,7 +545,7 @@ def reinstate(staff, accreditation, *, reason: str, on: date | None = None) -> A
     if not reason.strip():
         raise DomainError("Give the reason for reinstating the accreditation")
     _split_period(accreditation, on, from_status=PeriodStatus.SUSPENDED, to_status=PeriodStatus.ACTIVE)
-    accreditation.state = AccreditationState.ACTIVE
+    move(accreditation, AccreditationState.ACTIVE, ACCREDITATION_TRANSITIONS)
     accreditation.status_reason = reason.strip()
     accreditation.save()
     event = _event(accreditation, AccreditationEvent.Kind.REINSTATED, by=staff, effective_on=on, reason=reason.strip())
@@ -580,7 +567,7 @@ def withdraw(staff, accreditation, *, reason: str, on: date | None = None, for_c
     """Withdraws the accreditation from `on`. `for_cause`: the course never
     met what it claimed (misrepresentation, for example), so the credentials
     issued for completing it are revoked too (leaders.credentials)."""
-    _require_staff(staff)
+    require(staff, "accreditation.manage")
     on = on or timezone.localdate()
     accreditation = _locked_accreditation(accreditation)
     if accreditation.state == AccreditationState.WITHDRAWN:
@@ -592,7 +579,7 @@ def withdraw(staff, accreditation, *, reason: str, on: date | None = None, for_c
     if Period.objects.filter(accreditation=accreditation, starts_on__lte=on, ends_on__gte=on).exists():
         _split_period(accreditation, on, from_status=status, to_status=None)
     Period.objects.filter(accreditation=accreditation, starts_on__gt=on).delete()
-    accreditation.state = AccreditationState.WITHDRAWN
+    move(accreditation, AccreditationState.WITHDRAWN, ACCREDITATION_TRANSITIONS)
     accreditation.status_reason = reason.strip()
     accreditation.save()
     event = _event(
@@ -623,14 +610,13 @@ def submit_condition_response(user, condition, *, response: str) -> Condition:
     condition = (
         Condition.objects.select_for_update().select_related("accreditation__course__provider").get(pk=condition.pk)
     )
-    if not is_provider_member(user, condition.accreditation.course):
-        raise PermissionDenied
+    require(user, "accreditation.respond_to_condition", condition)
     if condition.state == ConditionState.MET:
         raise DomainError("This condition has already been met")
     if not response.strip() and not condition.evidence.exists():
         raise DomainError("Explain how the condition is met, or upload evidence")
     condition.response = response.strip()
-    condition.state = ConditionState.EVIDENCE_SUBMITTED
+    move(condition, ConditionState.EVIDENCE_SUBMITTED, CONDITION_TRANSITIONS)
     condition.save()
     audit.record(
         actor=user,
@@ -643,11 +629,11 @@ def submit_condition_response(user, condition, *, response: str) -> Condition:
 
 @transaction.atomic
 def mark_condition_met(staff, condition, now=None) -> Condition:
-    _require_staff(staff)
+    require(staff, "accreditation.manage")
     condition = Condition.objects.select_for_update().select_related("accreditation__course").get(pk=condition.pk)
     if condition.state == ConditionState.MET:
         raise DomainError("This condition has already been met")
-    condition.state = ConditionState.MET
+    move(condition, ConditionState.MET, CONDITION_TRANSITIONS)
     condition.met_at = now or timezone.now()
     condition.met_by = staff
     condition.save()
@@ -743,7 +729,7 @@ def _email_change(course, change, accreditation):
 def accept_course_change(staff, change, now=None) -> CourseChange:
     """An assessor accepts a change to an accredited course: the course takes
     the proposed values, the accreditation stands, and its history says so."""
-    _require_staff(staff)
+    require(staff, "accreditation.manage")
     now = now or timezone.now()
     change = _pending(change)
     course = Course.objects.select_for_update().get(pk=change.course_id)
@@ -757,7 +743,7 @@ def accept_course_change(staff, change, now=None) -> CourseChange:
     course.levels.set(FrameworkLevel.objects.filter(slug__in=proposed["levels"]))
     course.domains.set(FrameworkDomain.objects.filter(slug__in=proposed["domains"]))
     refresh_search_document([course.pk])
-    change.state = CourseChangeState.ACCEPTED
+    move(change, CourseChangeState.ACCEPTED, COURSE_CHANGE_TRANSITIONS)
     change.decided_by, change.decided_at = staff, now
     change.save()
     accreditation = current_accreditation(course)
@@ -780,12 +766,12 @@ def refer_course_change(staff, change, *, reason: str, now=None) -> CourseChange
     """The change is too great for the accreditation to stand for it: the
     course keeps its accredited values, and the provider is asked to apply for
     re-accreditation of the course as it now is."""
-    _require_staff(staff)
+    require(staff, "accreditation.manage")
     now = now or timezone.now()
     if not reason.strip():
         raise DomainError("Say why the change needs re-assessment")
     change = _pending(change)
-    change.state = CourseChangeState.REFERRED
+    move(change, CourseChangeState.REFERRED, COURSE_CHANGE_TRANSITIONS)
     change.decided_by, change.decided_at, change.reason = staff, now, reason.strip()
     change.save()
     accreditation = current_accreditation(change.course)

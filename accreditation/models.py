@@ -2,59 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class ApplicationState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned for more information"
-    ACCREDITED = "accredited", "Accredited"
-    ACCREDITED_WITH_CONDITIONS = "conditions", "Accredited with conditions"
-    REFUSED = "refused", "Refused"
-
-    @classmethod
-    def decided(cls):
-        return [cls.ACCREDITED, cls.ACCREDITED_WITH_CONDITIONS, cls.REFUSED]
-
-
-class Outcome(models.TextChoices):
-    MET = "met", "Met"
-    PARTLY_MET = "partly_met", "Partly met"
-    NOT_MET = "not_met", "Not met"
-
-
-class PeriodStatus(models.TextChoices):
-    ACTIVE = "active", "Accredited"
-    SUSPENDED = "suspended", "Suspended"
-
-
-class AccreditationState(models.TextChoices):
-    ACTIVE = "active", "Accredited"
-    SUSPENDED = "suspended", "Suspended"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class Standing(models.TextChoices):
-    """What an accreditation is on a given day: computed in one place,
-    Accreditation.standing_on, from its dates, state and conditions, and shown
-    the same on every page (an expired accreditation is expired everywhere)."""
-
-    NOT_YET = "not_yet", "Not yet in force"
-    IN_FORCE = "in_force", "Accredited"
-    CONDITIONS = "conditions", "Accredited with conditions"
-    SUSPENDED = "suspended", "Suspended"
-    EXPIRED = "expired", "Expired"
-    RENEWED = "renewed", "Renewed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-    @classmethod
-    def in_force(cls) -> list[str]:
-        return [cls.IN_FORCE, cls.CONDITIONS]
-
-
-class ConditionState(models.TextChoices):
-    OPEN = "open", "Open"
-    EVIDENCE_SUBMITTED = "evidence_submitted", "Evidence submitted"
-    MET = "met", "Met"
+from .enums import (
+    AccreditationState,
+    ApplicationState,
+    ConditionState,
+    Outcome,
+    PeriodStatus,
+    Standing,
+)
 
 
 class Criterion(models.Model):
@@ -75,6 +30,10 @@ class Criterion(models.Model):
 
 
 class Application(models.Model):
+    # Templates name states through this, never by their stored strings:
+    # {% if application.state == application.STATES.X %}
+    STATES = ApplicationState
+
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="applications")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     assessor = models.ForeignKey(
@@ -179,6 +138,10 @@ class Assessment(models.Model):
 
 
 class Accreditation(models.Model):
+    # Templates name states through this, never by their stored strings:
+    # {% if accreditation.state == accreditation.STATES.X %}
+    STATES = AccreditationState
+
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="accreditations")
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="accreditation")
     number = models.CharField(max_length=30, unique=True)
@@ -279,6 +242,10 @@ class Period(models.Model):
 
 
 class Condition(models.Model):
+    # Templates name states through this, never by their stored strings:
+    # {% if condition.state == condition.STATES.X %}
+    STATES = ConditionState
+
     accreditation = models.ForeignKey(Accreditation, on_delete=models.CASCADE, related_name="conditions")
     text = models.TextField(max_length=2000)
     due_on = models.DateField()

@@ -10,11 +10,11 @@ are in leaders.reminders.
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.queries import admins_by_organisation
-from notifications.models import ReminderKind
 from notifications.reminders import (
     CATCH_UP_DAYS,
     CATCH_UP_DAYS_MONTHLY,
@@ -24,7 +24,9 @@ from notifications.reminders import (
     due_milestone,
     month_milestones,
     months_before,
+    reminder_kind,
     send_once,
+    sweep,
 )
 
 from .models import (
@@ -37,7 +39,11 @@ from .models import (
 EXPIRY_MONTHS = [6, 3, 1]
 CONDITION_DAYS = [14]
 
+ACCREDITATION_EXPIRY = reminder_kind("accreditation_expiry", "Accreditation expiry")
+CONDITION_DUE = reminder_kind("condition_due", "Accreditation condition due")
 
+
+@sweep("reminders-accreditation-expiry", crontab(minute=20))
 def sweep_accreditation_expiry(now=None) -> int:
     today = timezone.localdate(now or timezone.now())
     renewed = Accreditation.objects.filter(
@@ -54,7 +60,7 @@ def sweep_accreditation_expiry(now=None) -> int:
         .select_related("course__provider")
     )
     admins = admins_by_organisation({a.course.provider_id for a in candidates})
-    sent_before = already_sent(ReminderKind.ACCREDITATION_EXPIRY, [a.pk for a in candidates])
+    sent_before = already_sent(ACCREDITATION_EXPIRY, [a.pk for a in candidates])
     to_send = []
     for accreditation in candidates:
         if accreditation.valid_to < today:
@@ -74,9 +80,10 @@ def sweep_accreditation_expiry(now=None) -> int:
             if (accreditation.pk, person.email, milestone) in sent_before:
                 continue
             to_send.append(Due(accreditation.pk, person.email, milestone, {"accreditation": accreditation}, person))
-    return send_once(ReminderKind.ACCREDITATION_EXPIRY, "reminder_accreditation_expiry", to_send)
+    return send_once(ACCREDITATION_EXPIRY, to_send)
 
 
+@sweep("reminders-conditions", crontab(minute=25))
 def sweep_conditions(now=None) -> int:
     today = timezone.localdate(now or timezone.now())
     conditions = list(
@@ -88,7 +95,7 @@ def sweep_conditions(now=None) -> int:
         ).select_related("accreditation__course__provider")
     )
     admins = admins_by_organisation({c.accreditation.course.provider_id for c in conditions})
-    sent_before = already_sent(ReminderKind.CONDITION_DUE, [c.pk for c in conditions])
+    sent_before = already_sent(CONDITION_DUE, [c.pk for c in conditions])
     to_send = []
     for condition in conditions:
         if condition.due_on < today:
@@ -104,4 +111,4 @@ def sweep_conditions(now=None) -> int:
             if (condition.pk, person.email, milestone) in sent_before:
                 continue
             to_send.append(Due(condition.pk, person.email, milestone, {"condition": condition}, person))
-    return send_once(ReminderKind.CONDITION_DUE, "reminder_condition_due", to_send)
+    return send_once(CONDITION_DUE, to_send)

@@ -1,8 +1,9 @@
-"""Thin Celery tasks for accreditation."""
+"""Thin Celery tasks for accreditation. Reminder sweeps are declared in reminders.py."""
 
 from celery import shared_task
+from celery.schedules import crontab
 
-from . import domain, reminders
+from . import domain
 
 
 @shared_task(ignore_result=True)
@@ -12,11 +13,10 @@ def sync_courses_due_today() -> int:
     return domain.sync_changed_courses()
 
 
-@shared_task(ignore_result=True)
-def sweep_accreditation_expiry() -> int:
-    return reminders.sweep_accreditation_expiry()
-
-
-@shared_task(ignore_result=True)
-def sweep_conditions() -> int:
-    return reminders.sweep_conditions()
+def beat_schedule() -> dict:
+    return {
+        "refresh-course-accreditation-each-day": {
+            "task": "accreditation.tasks.sync_courses_due_today",
+            "schedule": crontab(hour=0, minute=5),
+        },
+    }

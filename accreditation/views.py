@@ -67,7 +67,7 @@ def provider_home(request):
 @require_POST
 def start(request, course_pk):
     course = get_object_or_404(Course.objects.select_related("provider"), pk=course_pk)
-    if not domain.is_provider_member(request.user, course):
+    if not request.user.has_perm("accreditation.apply", course):
         raise Http404
     try:
         application = domain.start_application(request.user, course)
@@ -81,7 +81,7 @@ def start(request, course_pk):
 @login_required
 def application_detail(request, pk):
     application = _application_for(request.user, pk)
-    is_applicant = domain.is_provider_member(request.user, application.course)
+    is_applicant = request.user.has_perm("accreditation.edit_application", application)
     criteria = list(Criterion.objects.filter(active=True))
     answers = {a.criterion_id: a.text for a in application.answers.all()}
     answers_form = AnswersForm(

@@ -6,7 +6,7 @@ transaction, and queues email to go after commit. Views only call them.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.forms.utils import from_current_timezone
@@ -15,9 +15,12 @@ from django.utils import timezone
 from accounts import audit
 from accounts.enums import MembershipRole
 from accounts.models import User
+from accounts.rules import is_org_member
 from core.caching import RESULTS_DATA, data_changed
 from core.errors import DomainError
 from core.formats import uk_datetime
+from core.permissions import require, require_that
+from core.states import move
 from core.uploads import FILE_TYPES, MB, UploadRefused, check_upload, storage_name, store_upload
 from notifications.mail import queue_email
 
@@ -41,11 +44,6 @@ MAX_EVIDENCE_FILE = 20 * MB
 MAX_EVIDENCE_TOTAL = 100 * MB
 
 
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _locked(nomination) -> Nomination:
     return (
         Nomination.objects.select_for_update().select_related("cycle", "category", "organisation").get(pk=nomination.pk)
@@ -55,13 +53,7 @@ def _locked(nomination) -> Nomination:
 def transition(nomination: Nomination, to_state: str, *, actor, reason: str = "", extra=None) -> Nomination:
     """Moves a locked nomination to a new state if the workflow allows it,
     and records who, when, from, to and why. Callers check permission."""
-    from_state = nomination.state
-    if to_state not in NOMINATION_TRANSITIONS[NominationState(from_state)]:
-        raise DomainError(
-            f"A nomination that is {NominationState(from_state).label.lower()} cannot become "
-            f"{NominationState(to_state).label.lower()}"
-        )
-    nomination.state = to_state
+    from_state = move(nomination, to_state, NOMINATION_TRANSITIONS, noun="nomination")
     nomination.save()
     audit.record(
         actor=actor,
@@ -106,8 +98,7 @@ def email_provider(nomination, template, context=None):
 @transaction.atomic
 def start_nomination(user, organisation, category: Category, now=None) -> Nomination:
     now = now or timezone.now()
-    if not organisation.memberships.filter(user=user).exists():
-        raise PermissionDenied
+    require_that(is_org_member, user, organisation)
     if not category.cycle.is_open(now):
         raise DomainError(f"Nominations for {category.cycle} are not open")
     problem = category.eligibility_problem(organisation)
@@ -127,8 +118,7 @@ def start_nomination(user, organisation, category: Category, now=None) -> Nomina
 
 def _editable(user, nomination) -> Nomination:
     nomination = _locked(nomination)
-    if not is_nomination_member(user, nomination):
-        raise PermissionDenied
+    require_that(is_nomination_member, user, nomination)
     if not nomination.is_draft:
         raise DomainError("This nomination has been submitted and can no longer be changed")
     return nomination
@@ -238,8 +228,7 @@ def set_image_publication(user, evidence: EvidenceFile, *, publish: bool, captio
     always be taken back; the winners pages change at once."""
     evidence = EvidenceFile.objects.select_for_update().select_related("nomination").get(pk=evidence.pk)
     nomination = evidence.nomination
-    if not is_nomination_member(user, nomination):
-        raise PermissionDenied
+    require_that(is_nomination_member, user, nomination)
     if not evidence.is_image:
         raise DomainError("Only JPEG and PNG images can be published")
     caption = " ".join(caption.split())
@@ -372,8 +361,7 @@ def sections(nomination: Nomination, questions=None, evidence_count=None) -> lis
 def submit_nomination(user, nomination, now=None) -> Nomination:
     now = now or timezone.now()
     nomination = _locked(nomination)
-    if not is_nomination_member(user, nomination):
-        raise PermissionDenied
+    require_that(is_nomination_member, user, nomination)
     if not nomination.is_draft:
         raise DomainError("This nomination has already been submitted")
     if not nomination.is_open_for_submission(now):
@@ -402,8 +390,7 @@ def submit_nomination(user, nomination, now=None) -> Nomination:
 def withdraw_nomination(user, nomination, *, reason="", now=None) -> Nomination:
     now = now or timezone.now()
     nomination = _locked(nomination)
-    if not user.has_perm("awards.withdraw_nomination", nomination):
-        raise PermissionDenied
+    require(user, "awards.withdraw_nomination", nomination)
     if nomination.state not in NominationState.withdrawable() or nomination.cycle.results_public(now):
         raise DomainError("A nomination cannot be withdrawn once the results have been announced")
     transition(nomination, NominationState.WITHDRAWN, actor=user, reason=reason.strip())
@@ -418,7 +405,7 @@ def withdraw_nomination(user, nomination, *, reason="", now=None) -> Nomination:
 @transaction.atomic
 def decide_eligibility(user, nomination, *, eligible: bool, reason_code: str = "", note: str = "") -> Nomination:
     nomination = _locked(nomination)
-    _require(user, "awards.decide_eligibility", nomination)
+    require(user, "awards.decide_eligibility", nomination)
     if not eligible and reason_code not in IneligibilityReason.values:
         raise DomainError("Select the reason the nomination is not eligible")
     if not eligible and reason_code == IneligibilityReason.OTHER and not note.strip():
@@ -441,7 +428,7 @@ def decide_eligibility(user, nomination, *, eligible: bool, reason_code: str = "
 def grant_extension(user, nomination, *, until, reason: str, now=None) -> Nomination:
     now = now or timezone.now()
     nomination = _locked(nomination)
-    _require(user, "awards.grant_extension", nomination)
+    require(user, "awards.grant_extension", nomination)
     if not nomination.is_draft:
         raise DomainError("Only a draft nomination can be given an extension")
     if not reason.strip():
@@ -472,7 +459,7 @@ def grant_extension(user, nomination, *, until, reason: str, now=None) -> Nomina
 
 @transaction.atomic
 def save_cycle(user, cycle: Cycle) -> Cycle:
-    _require(user, "awards.manage")
+    require(user, "awards.manage")
     cycle.full_clean()
     created = cycle.pk is None
     cycle.save()
@@ -491,7 +478,7 @@ def save_cycle(user, cycle: Cycle) -> Cycle:
 def copy_cycle(user, cycle: Cycle, year: int) -> Cycle:
     """Next year's cycle: same categories, questions and criteria, the
     timeline moved by whole years (shown in the same local wall-clock times)."""
-    _require(user, "awards.manage")
+    require(user, "awards.manage")
     if Cycle.objects.filter(programme=cycle.programme, year=year).exists():
         raise DomainError(f"{cycle.programme} already has a {year} cycle")
     shift = year - cycle.year

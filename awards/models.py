@@ -197,6 +197,10 @@ class Criterion(models.Model):
 
 
 class Nomination(models.Model):
+    # Templates name states through this, never by their stored strings:
+    # {% if nomination.state == nomination.STATES.X %}
+    STATES = NominationState
+
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="nominations")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="nominations")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="nominations")

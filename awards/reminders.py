@@ -3,20 +3,32 @@ before their nomination's close instant (an extension moves it)."""
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.enums import MembershipRole
 from accounts.models import Membership
-from notifications.models import ReminderKind
-from notifications.reminders import CATCH_UP_DAYS, Due, already_sent, day_milestones, due_milestone, send_once
+from notifications.reminders import (
+    CATCH_UP_DAYS,
+    Due,
+    already_sent,
+    day_milestones,
+    due_milestone,
+    reminder_kind,
+    send_once,
+    sweep,
+)
 
 from .enums import NominationState
 from .models import Nomination
 
 MILESTONE_DAYS = [14, 3, 1]
 
+NOMINATION_CLOSE = reminder_kind("nomination_close", "Nomination closing")
 
+
+@sweep("reminders-nomination-close", crontab(minute=5))
 def sweep_nomination_close(now=None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -34,7 +46,7 @@ def sweep_nomination_close(now=None) -> int:
         organisation__in={n.organisation_id for n in drafts}, role=MembershipRole.ADMIN, user__is_active=True
     ).select_related("user"):
         admins.setdefault(membership.organisation_id, []).append(membership.user)
-    sent_before = already_sent(ReminderKind.NOMINATION_CLOSE, [n.pk for n in drafts])
+    sent_before = already_sent(NOMINATION_CLOSE, [n.pk for n in drafts])
     to_send = []
     for nomination in drafts:
         close = nomination.close_instant()
@@ -52,4 +64,4 @@ def sweep_nomination_close(now=None) -> int:
             to_send.append(
                 Due(nomination.pk, person.email, milestone.label, {"nomination": nomination, "close": close}, person)
             )
-    return send_once(ReminderKind.NOMINATION_CLOSE, "reminder_nomination_close", to_send)
+    return send_once(NOMINATION_CLOSE, to_send)

@@ -9,7 +9,6 @@ import secrets
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of the embedded defaults: database, private uploads, broker
@@ -316,42 +315,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The schedule is defined here, in code; django-celery-beat copies it into
-# the database at start so that it is visible in the admin.
-CELERY_BEAT_SCHEDULE = {
-    "send-unsent-outbox-emails": {
-        "task": "notifications.tasks.send_pending_emails",
-        "schedule": crontab(minute="*"),
-    },
-    "refresh-course-accreditation-each-day": {
-        "task": "accreditation.tasks.sync_courses_due_today",
-        "schedule": crontab(hour=0, minute=5),
-    },
-    # Reminder sweeps: hourly, each at its own minute. Each sends only what is
-    # due and not yet in the ledger, so running often costs nothing extra and
-    # a missed run catches up at the next one.
-    "reminders-nomination-close": {"task": "awards.tasks.sweep_nomination_close", "schedule": crontab(minute=5)},
-    "reminders-scoring-deadline": {"task": "judging.tasks.sweep_scoring_deadline", "schedule": crontab(minute=10)},
-    "reminders-site-visits": {"task": "judging.tasks.sweep_site_visits", "schedule": crontab(minute=15)},
-    "reminders-accreditation-expiry": {
-        "task": "accreditation.tasks.sweep_accreditation_expiry",
-        "schedule": crontab(minute=20),
-    },
-    "reminders-conditions": {"task": "accreditation.tasks.sweep_conditions", "schedule": crontab(minute=25)},
-    "reminders-dass-deadlines": {"task": "leaders.tasks.sweep_dass_deadlines", "schedule": crontab(minute=30)},
-    "reminders-verification-digest": {
-        "task": "leaders.tasks.sweep_verification_digest",
-        "schedule": crontab(hour=7, minute=35),
-    },
-    "delete-evidence-of-old-cycles": {
-        "task": "awards.tasks.delete_old_evidence",
-        "schedule": crontab(hour=2, minute=0),
-    },
-    "notify-entrants-when-results-are-announced": {
-        "task": "judging.tasks.notify_entrants_of_results",
-        "schedule": crontab(minute="*"),
-    },
-}
+# The beat schedule is defined in code: each app declares its own periodic
+# jobs (beat_schedule() in its tasks.py; reminder sweeps in its reminders.py),
+# and config/celery.py adds them to the project-wide jobs listed here when a
+# worker or beat starts. django-celery-beat copies the whole schedule into the
+# database at start so that it is visible in the admin.
+CELERY_BEAT_SCHEDULE = {}
 
 # Security headers. HTTPS settings switch on with SECURE_SSL_REDIRECT.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

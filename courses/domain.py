@@ -3,14 +3,16 @@
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVector
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import audit
 from accounts.enums import OrganisationKind
 from core.errors import DomainError
+from core.permissions import require
+from core.states import move, move_all
 
+from .enums import COURSE_CHANGE_TRANSITIONS, COURSE_TRANSITIONS
 from .models import (
     MATERIAL_FIELDS,
     AccreditationStatus,
@@ -44,10 +46,6 @@ def search_vector():
 def refresh_search_document(course_ids) -> None:
     if connection.vendor == "postgresql":
         Course.objects.filter(pk__in=course_ids).update(search_document=search_vector())
-
-
-def may_edit(user, course) -> bool:
-    return user.has_perm("courses.edit_course", course)
 
 
 def provider_organisations(user):
@@ -106,10 +104,9 @@ def save_course(user, course: Course, *, levels, domains, sectors) -> Course:
     accepted values meanwhile; the rest of the edit is saved. The request is
     left on `course.pending_change`."""
     if course.pk is None:
-        if not (user.has_perm("courses.manage") or provider_organisations(user).filter(pk=course.provider_id).exists()):
-            raise PermissionDenied
-    elif not may_edit(user, Course.objects.get(pk=course.pk)):
-        raise PermissionDenied
+        require(user, "courses.add_course", course.provider)
+    else:
+        require(user, "courses.edit_course", Course.objects.get(pk=course.pk))
     if not levels:
         raise DomainError("Select at least one leadership level")
     if not domains:
@@ -160,8 +157,12 @@ def _withdraw_pending_change(user, course) -> None:
     """A later edit that needs no decision (back to the accepted values, or
     saved directly once the course is no longer under accreditation) makes a
     waiting request moot: accepting it later would undo the edit."""
-    updated = CourseChange.objects.filter(course=course, state=CourseChangeState.PENDING).update(
-        state=CourseChangeState.WITHDRAWN, decided_by=user, decided_at=timezone.now()
+    updated = move_all(
+        CourseChange.objects.filter(course=course),
+        CourseChangeState.WITHDRAWN,
+        COURSE_CHANGE_TRANSITIONS,
+        decided_by=user,
+        decided_at=timezone.now(),
     )
     if updated:
         audit.record(actor=user, action="course.change_withdrawn", obj=course)
@@ -170,14 +171,13 @@ def _withdraw_pending_change(user, course) -> None:
 @transaction.atomic
 def set_course_state(user, course: Course, state: str) -> Course:
     course = Course.objects.select_for_update().get(pk=course.pk)
-    if not may_edit(user, course):
-        raise PermissionDenied
+    require(user, "courses.edit_course", course)
     if state not in CourseState.values or state == course.state:
         raise DomainError("That change is not possible")
     if state == CourseState.LISTED and not (course.summary and course.levels.exists() and course.domains.exists()):
         raise DomainError("Complete the summary, levels and domains before listing the course")
     before = course.state
-    course.state = state
+    move(course, state, COURSE_TRANSITIONS)
     if state == CourseState.LISTED and course.listed_at is None:
         course.listed_at = timezone.now()
     course.save()
@@ -187,8 +187,7 @@ def set_course_state(user, course: Course, state: str) -> Course:
 
 @transaction.atomic
 def save_framework_item(user, item) -> FrameworkLevel | FrameworkDomain:
-    if not user.has_perm("courses.manage"):
-        raise PermissionDenied
+    require(user, "courses.manage")
     created = item.pk is None
     item.save()
     audit.record(

@@ -20,9 +20,11 @@ from accounts import audit
 from accounts.enums import OrganisationKind, Sector
 from accounts.models import Organisation
 from core.exports import write_csv
+from core.states import move_all
 from core.uploads import UploadRefused, read_at_most
 
 from .domain import refresh_search_document
+from .enums import IMPORT_TRANSITIONS, ImportState
 from .models import COURSE_REGIONS, Course, CourseState, DeliveryMode, FrameworkDomain, FrameworkLevel, ImportJob
 
 COLUMNS = [
@@ -327,28 +329,34 @@ SAVE_FAILED = (
 def run(job_id: int) -> ImportJob:
     """Validates the whole file, then writes it all or nothing; records progress."""
     job = ImportJob.objects.get(pk=job_id)
-    if job.state not in (ImportJob.State.QUEUED,):
-        return job
 
     def update(**fields):
+        """Progress only: the state moves through advance."""
         ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+    def advance(state, **fields) -> int:
+        return move_all(ImportJob.objects.filter(pk=job.pk), state, IMPORT_TRANSITIONS, **fields)
+
+    # Claimed by the conditional update: a task delivered twice runs once.
+    if not advance(ImportState.VALIDATING):
+        return job
 
     try:
         with job.file.open("rb") as handle:
             rows = read_rows(read_at_most(handle, MAX_BYTES))
     except (ImportRefused, UploadRefused) as refusal:
-        update(
-            state=ImportJob.State.FAILED,
+        advance(
+            ImportState.FAILED,
             errors=[{"row": 0, "column": "", "message": str(refusal)}],
             finished_at=timezone.now(),
         )
         return ImportJob.objects.get(pk=job.pk)
-    update(state=ImportJob.State.VALIDATING, total_rows=len(rows))
+    update(total_rows=len(rows))
     clean, errors = validate(rows, progress=lambda n: update(processed_rows=n))
     errors += accredited_changes(clean)
     if errors:
-        update(
-            state=ImportJob.State.FAILED,
+        advance(
+            ImportState.FAILED,
             processed_rows=len(rows),
             errors=[{"row": e.row, "column": e.column, "message": e.message} for e in errors[:1000]],
             finished_at=timezone.now(),
@@ -356,7 +364,7 @@ def run(job_id: int) -> ImportJob:
         return ImportJob.objects.get(pk=job.pk)
     # Writing happens in one transaction, so its progress is not visible
     # until it ends: the page says "Saving courses" meanwhile.
-    update(state=ImportJob.State.WRITING, processed_rows=len(rows))
+    advance(ImportState.WRITING, processed_rows=len(rows))
     try:
         with transaction.atomic():
             created, updated = write(clean)
@@ -369,14 +377,14 @@ def run(job_id: int) -> ImportJob:
     except Exception:
         # The cause goes to the worker's log (the task fails); the page says
         # what it means for the person who uploaded the file.
-        update(
-            state=ImportJob.State.FAILED,
+        advance(
+            ImportState.FAILED,
             finished_at=timezone.now(),
             errors=[{"row": 0, "column": "", "message": SAVE_FAILED}],
         )
         raise
-    update(
-        state=ImportJob.State.DONE,
+    advance(
+        ImportState.DONE,
         processed_rows=len(rows),
         created_count=created,
         updated_count=updated,

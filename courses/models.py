@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from accounts.enums import Region, Sector
 
+from .enums import AccreditationStatus, CourseChangeState, CourseState, DeliveryMode, ImportState
+
 
 class SearchDocumentField(SearchVectorField):
     """A tsvector on PostgreSQL; plain text on SQLite (the local default),
@@ -42,28 +44,6 @@ class FrameworkDomain(models.Model):
         return self.name
 
 
-class DeliveryMode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    ONLINE = "online", "Online"
-    BLENDED = "blended", "Blended"
-
-
-class CourseState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    LISTED = "listed", "Listed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class AccreditationStatus(models.TextChoices):
-    """Kept on the course by the accreditation app, which owns the history."""
-
-    NONE = "none", "Not accredited"
-    ACCREDITED = "accredited", "Accredited"
-    CONDITIONS = "conditions", "Accredited with conditions"
-    SUSPENDED = "suspended", "Accreditation suspended"
-    WITHDRAWN = "withdrawn", "Accreditation withdrawn"
-
-
 NATIONAL = "national"
 COURSE_REGIONS = [(NATIONAL, "National (anywhere in the UK)"), *Region.choices]
 
@@ -76,6 +56,10 @@ SECTOR_FIELDS = {
 
 
 class Course(models.Model):
+    # Templates name states through this, never by their stored strings:
+    # {% if course.state == course.STATES.X %}
+    STATES = CourseState
+
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="courses")
     external_id = models.CharField(
         "external id",
@@ -164,18 +148,6 @@ class Course(models.Model):
         )
 
 
-class CourseChangeState(models.TextChoices):
-    PENDING = "pending", "Waiting for the Academy"
-    ACCEPTED = "accepted", "Accepted"
-    REFERRED = "referred", "Needs re-assessment"
-    # The provider's later edit made it moot: back to the accepted values, or
-    # saved directly once the course was no longer under accreditation.
-    WITHDRAWN = "withdrawn", "No longer needed"
-
-
-# What an accreditation vouches for: changing any of these on an accredited
-# course is a change request that an assessor accepts or sends to
-# re-assessment; until then the register shows the accepted version.
 MATERIAL_FIELDS = ["title", "provider", "delivery_mode", "duration_hours", "designed_for_social_care"]
 MATERIAL_SETS = ["levels", "domains"]
 
@@ -185,6 +157,10 @@ class CourseChange(models.Model):
     its accepted values until the Academy accepts the change (the accreditation
     app decides it); `proposed` holds the new values, `summary` says them in
     words."""
+
+    # Templates name states through this, never by their stored strings:
+    # {% if coursechange.state == coursechange.STATES.X %}
+    STATES = CourseChangeState
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="changes")
     proposed = models.JSONField()
@@ -217,18 +193,14 @@ class CourseChange(models.Model):
 class ImportJob(models.Model):
     """A CSV import, run by a Celery task: validated whole, written whole or not at all."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        VALIDATING = "validating", "Checking rows"
-        WRITING = "writing", "Saving courses"
-        DONE = "done", "Finished"
-        FAILED = "failed", "Not imported"
+    # Templates name states through this: {% if job.state == job.STATES.DONE %}
+    STATES = ImportState
 
     file = models.FileField(max_length=300)
     original_name = models.CharField(max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)

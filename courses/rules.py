@@ -1,4 +1,5 @@
-"""Who may change courses (django-rules predicates)."""
+"""Who may change courses (django-rules predicates). Views, domain functions
+and templates ask these."""
 
 import rules
 
@@ -13,5 +14,17 @@ def is_course_provider_member(user, course):
     return course.provider.memberships.filter(user=user, role__in=MembershipRole.values).exists()
 
 
+@rules.predicate
+def provides_for(user, provider):
+    """A member of this course-provider organisation: may add its courses."""
+    return (
+        user.is_authenticated
+        and provider is not None
+        and provider.is_course_provider
+        and provider.memberships.filter(user=user).exists()
+    )
+
+
 rules.add_perm("courses.manage", is_academy_staff)
+rules.add_perm("courses.add_course", provides_for | is_academy_staff)
 rules.add_perm("courses.edit_course", is_course_provider_member | is_academy_staff)

@@ -18,6 +18,7 @@ from core.exports import table_response
 from core.uploads import UploadRefused, accepts_uploads, store_upload
 
 from . import domain, importer, search
+from .enums import ImportState
 from .forms import CourseForm, FrameworkItemForm, ImportForm
 from .models import Course, CourseChangeState, CourseState, FrameworkDomain, FrameworkLevel, ImportJob
 from .tasks import run_import
@@ -40,7 +41,7 @@ def register(request):
 
 def course_detail(request, pk):
     course = get_object_or_404(Course.objects.select_related("provider").prefetch_related("levels", "domains"), pk=pk)
-    can_edit = domain.may_edit(request.user, course)
+    can_edit = request.user.has_perm("courses.edit_course", course)
     if course.state != CourseState.LISTED and not can_edit:
         raise Http404
     pending = course.changes.filter(state=CourseChangeState.PENDING).first() if can_edit else None
@@ -70,7 +71,7 @@ def _providers_for(user):
 def course_form(request, pk=None):
     providers = _providers_for(request.user)
     course = get_object_or_404(Course, pk=pk) if pk else Course()
-    if pk and not domain.may_edit(request.user, course):
+    if pk and not request.user.has_perm("courses.edit_course", course):
         raise Http404
     if not providers.exists():
         raise PermissionDenied
@@ -105,7 +106,7 @@ def course_form(request, pk=None):
 @require_POST
 def course_state(request, pk):
     course = get_object_or_404(Course, pk=pk)
-    if not domain.may_edit(request.user, course):
+    if not request.user.has_perm("courses.edit_course", course):
         raise Http404
     try:
         domain.set_course_state(request.user, course, request.POST.get("state", ""))
@@ -199,7 +200,7 @@ def import_job(request, pk):
                 "percent": job.percent,
                 "processed": job.processed_rows,
                 "total": job.total_rows,
-                "finished": job.state in (ImportJob.State.DONE, ImportJob.State.FAILED),
+                "finished": job.state in (ImportState.DONE, ImportState.FAILED),
             }
         )
     return render(request, "courses/import_job.html", {"job": job})

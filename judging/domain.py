@@ -3,7 +3,6 @@ audit record and email in one transaction."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -12,17 +11,30 @@ from accounts import audit
 from accounts.domain import record_role_grant
 from accounts.enums import SiteRole
 from accounts.models import Membership, Organisation, User
+from accounts.rules import is_judge
 from awards.domain import email_provider, transition
 from awards.enums import NominationState
 from awards.models import Cycle, Nomination
 from core.caching import RESULTS_DATA, data_changed
 from core.errors import DomainError
 from core.formats import uk_datetime
+from core.permissions import require, require_that
+from core.states import move, move_all
 from notifications.mail import queue_email, queue_rendered_email, render_email
 
 from . import calendar
 from .assignment import NominationToAssign, plan_assignments
-from .enums import AssignmentState, Award, LivedExperience, PanelState, Stage, VisitState
+from .enums import (
+    ASSIGNMENT_TRANSITIONS,
+    PANEL_TRANSITIONS,
+    VISIT_TRANSITIONS,
+    AssignmentState,
+    Award,
+    LivedExperience,
+    PanelState,
+    Stage,
+    VisitState,
+)
 from .models import (
     Assignment,
     ConflictDeclaration,
@@ -44,11 +56,6 @@ from .results import category_results
 from .rules import is_chair_for, may_act_as_chair, may_decide_shortlist
 
 
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def rules_for(cycle) -> CycleRules:
     """The cycle's rules, or the defaults (unsaved) until an administrator sets them."""
     return CycleRules.objects.filter(cycle=cycle).first() or CycleRules(cycle=cycle)
@@ -59,10 +66,10 @@ def rules_for(cycle) -> CycleRules:
 
 @transaction.atomic
 def invite_judge(admin, email: str) -> JudgeInvitation:
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     email = email.strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None and existing.has_site_role(SiteRole.JUDGE):
+    if existing is not None and is_judge(existing):
         raise DomainError(f"{email} is already a judge")
     invitation = JudgeInvitation.objects.create(email=email, invited_by=admin)
     audit.record(actor=admin, action="judge.invited", obj=invitation, after={"email": email})
@@ -86,7 +93,7 @@ def accept_invitation(user, token: str) -> JudgeInvitation:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save()
-    if not user.has_site_role(SiteRole.JUDGE):
+    if not is_judge(user):
         record_role_grant(invitation.invited_by, user, SiteRole.JUDGE)
     audit.record(actor=user, action="judge.invitation_accepted", obj=invitation)
     return invitation
@@ -94,8 +101,7 @@ def accept_invitation(user, token: str) -> JudgeInvitation:
 
 @transaction.atomic
 def save_profile(user, *, sector_background, lived_experience, expertise="", access_needs="") -> JudgeProfile:
-    if not user.has_site_role(SiteRole.JUDGE):
-        raise PermissionDenied
+    require(user, "judging.judge")
     profile, created = JudgeProfile.objects.update_or_create(
         user=user,
         defaults={
@@ -123,8 +129,7 @@ def declare_conflict(judge, organisation, *, kind, note="", nomination=None) -> 
     and each visit team restaffed to the visit rules, from clean panel
     members; the judges affected and the provider are told. Work in panels
     already signed off is final and stays as it was."""
-    if not judge.has_site_role(SiteRole.JUDGE):
-        raise PermissionDenied
+    require(judge, "judging.judge")
     try:
         with transaction.atomic():
             conflict = ConflictDeclaration.objects.create(
@@ -168,7 +173,7 @@ CONFLICT_REASON = "Conflict of interest declared"
 
 
 def _take_off(assignment, actor, *, reason):
-    assignment.state = AssignmentState.REMOVED
+    move(assignment, AssignmentState.REMOVED, ASSIGNMENT_TRANSITIONS)
     assignment.removed_reason = reason
     assignment.save()
     _scores_changed(assignment.nomination.category_id)
@@ -256,8 +261,8 @@ def composition_problems(panel: Panel) -> list[str]:
 
 @transaction.atomic
 def add_panel_member(admin, panel, judge) -> PanelMember:
-    _require(admin, "judging.manage")
-    if not judge.has_site_role(SiteRole.JUDGE):
+    require(admin, "judging.manage")
+    if not is_judge(judge):
         raise DomainError(f"{judge.email} is not a judge: invite them first")
     if panel.state == PanelState.SIGNED_OFF:
         raise DomainError("A signed-off panel cannot change")
@@ -270,7 +275,7 @@ def add_panel_member(admin, panel, judge) -> PanelMember:
 
 @transaction.atomic
 def remove_panel_member(admin, panel, judge) -> None:
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     if panel.state != PanelState.DRAFT:
         raise DomainError("Members can only be removed while the panel is being set up")
     PanelMember.objects.filter(panel=panel, judge=judge).delete()
@@ -282,7 +287,7 @@ def remove_panel_member(admin, panel, judge) -> None:
 
 @transaction.atomic
 def set_chair(admin, panel, judge) -> Panel:
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     if not panel.memberships.filter(judge=judge).exists():
         raise DomainError("The chair must be a member of the panel")
     before = panel.chair.email if panel.chair else None
@@ -296,14 +301,14 @@ def set_chair(admin, panel, judge) -> Panel:
 
 @transaction.atomic
 def activate_panel(admin, panel) -> Panel:
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     if panel.state != PanelState.DRAFT:
         raise DomainError("This panel is already active")
     problems = composition_problems(panel)
     if problems:
         raise DomainError("; ".join(problems))
-    panel.state = PanelState.ACTIVE
+    move(panel, PanelState.ACTIVE, PANEL_TRANSITIONS)
     panel.activated_at = timezone.now()
     panel.save()
     audit.record(actor=admin, action="panel.activated", obj=panel, before={"state": "draft"}, after={"state": "active"})
@@ -355,7 +360,7 @@ def _assign(category, actor, *, stage=Stage.WRITTEN, reason=""):
 
 @transaction.atomic
 def auto_assign(admin, category):
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     return _assign(category, admin)
 
 
@@ -363,7 +368,7 @@ def auto_assign(admin, category):
 def override_assignment(admin, nomination, judge, *, add: bool, reason: str) -> None:
     """An administrator's manual change, always with a reason on record.
     A conflicted judge is never assigned, even by hand."""
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     if not reason.strip():
         raise DomainError("Enter the reason for the change")
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
@@ -389,9 +394,13 @@ def override_assignment(admin, nomination, judge, *, add: bool, reason: str) -> 
         except IntegrityError:
             raise DomainError(f"{judge.email} is already assigned to this nomination") from None
     else:
-        updated = Assignment.objects.filter(
-            nomination=nomination, judge=judge, stage=Stage.WRITTEN, state=AssignmentState.ACTIVE
-        ).update(state=AssignmentState.REMOVED, removed_reason=reason.strip(), is_override=True)
+        updated = move_all(
+            Assignment.objects.filter(nomination=nomination, judge=judge, stage=Stage.WRITTEN),
+            AssignmentState.REMOVED,
+            ASSIGNMENT_TRANSITIONS,
+            removed_reason=reason.strip(),
+            is_override=True,
+        )
         if not updated:
             raise DomainError(f"{judge.email} is not assigned to this nomination")
         _scores_changed(nomination.category_id)
@@ -411,8 +420,7 @@ def override_assignment(admin, nomination, judge, *, add: bool, reason: str) -> 
 def save_scores(judge, assignment, scores: dict[int, tuple[int | None, str]], *, submit: bool, now=None) -> Assignment:
     """Saves a draft scorecard, or submits it (every criterion scored) and locks it."""
     assignment = Assignment.objects.select_for_update().select_related("nomination__category").get(pk=assignment.pk)
-    if assignment.judge_id != judge.pk or assignment.state != AssignmentState.ACTIVE:
-        raise PermissionDenied
+    require(judge, "judging.score", assignment)
     if assignment.is_submitted:
         raise DomainError("You have submitted these scores; ask the panel chair to reopen them to make changes")
     if Panel.objects.filter(category=assignment.nomination.category_id, state=PanelState.SIGNED_OFF).exists():
@@ -462,8 +470,7 @@ def reopen_scores(chair, assignment, *, reason: str) -> Assignment:
     """The chair reopens a judge's submitted scorecard, with a reason; an
     administrator does so where the chair has a conflict with the entrant."""
     assignment = Assignment.objects.select_for_update().select_related("nomination__category").get(pk=assignment.pk)
-    if not may_act_as_chair(chair, assignment.nomination.category, [assignment.nomination]):
-        raise PermissionDenied
+    require_that(may_act_as_chair, chair, assignment.nomination.category, [assignment.nomination])
     if Panel.objects.filter(category=assignment.nomination.category_id, state=PanelState.SIGNED_OFF).exists():
         raise DomainError(
             "The panel has signed off its decisions, so scores cannot be reopened. An awards administrator "
@@ -496,8 +503,7 @@ def reopen_scores(chair, assignment, *, reason: str) -> Assignment:
 
 @transaction.atomic
 def record_tie_break(chair, category, *, stage, preferred, over, reason) -> TieBreak:
-    if not may_act_as_chair(chair, category, [preferred, over]):
-        raise PermissionDenied
+    require_that(may_act_as_chair, chair, category, [preferred, over])
     if not reason.strip():
         raise DomainError("Enter the reason for the casting decision")
     if preferred.pk == over.pk or {preferred.category_id, over.category_id} != {category.pk}:
@@ -541,8 +547,7 @@ def decide_shortlist(user, category, *, nomination_ids: list[int] | None, ration
     rules = rules_for(category.cycle)
     ranking = category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
     candidates = {row.nomination_id for row in ranking}
-    if not may_decide_shortlist(user, category, Nomination.objects.filter(pk__in=candidates)):
-        raise PermissionDenied
+    require_that(may_decide_shortlist, user, category, Nomination.objects.filter(pk__in=candidates))
     if panel.shortlist_published_at:
         raise DomainError("The shortlist has already been published")
     if nomination_ids is not None and not rationale.strip():
@@ -586,7 +591,7 @@ def decide_shortlist(user, category, *, nomination_ids: list[int] | None, ration
 def publish_shortlist(admin, category, *, early_reason: str = "", now=None):
     """Tells every entrant of the category whether they are shortlisted: on
     or after the cycle's shortlist date, or earlier with a recorded reason."""
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     now = now or timezone.now()
     panel = Panel.objects.select_for_update().select_related("category__cycle").get(category=category)
     if not panel.shortlist_decided_at:
@@ -697,7 +702,7 @@ def _check_visit_times(nomination, details) -> list[str]:
 
 @transaction.atomic
 def schedule_visit(admin, nomination, judges, **details) -> SiteVisit:
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     nomination = Nomination.objects.select_for_update().select_related("cycle").get(pk=nomination.pk)
     if nomination.state != NominationState.SHORTLISTED:
         raise DomainError("Only shortlisted nominations are visited")
@@ -726,7 +731,7 @@ def schedule_visit(admin, nomination, judges, **details) -> SiteVisit:
 
 @transaction.atomic
 def reschedule_visit(admin, visit, judges, **details) -> SiteVisit:
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     visit = SiteVisit.objects.select_for_update().select_related("nomination__cycle").get(pk=visit.pk)
     if visit.state != VisitState.SCHEDULED:
         raise DomainError("A cancelled visit cannot be rescheduled: schedule a new one")
@@ -758,13 +763,13 @@ def reschedule_visit(admin, visit, judges, **details) -> SiteVisit:
 
 @transaction.atomic
 def cancel_visit(admin, visit, *, reason: str) -> SiteVisit:
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     visit = SiteVisit.objects.select_for_update().select_related("nomination").get(pk=visit.pk)
     if visit.state == VisitState.CANCELLED:
         raise DomainError("This visit is already cancelled")
     if not reason.strip():
         raise DomainError("Enter why the visit is cancelled")
-    visit.state = VisitState.CANCELLED
+    move(visit, VisitState.CANCELLED, VISIT_TRANSITIONS)
     visit.sequence += 1
     visit.save()
     audit.record(actor=admin, action="visit.cancelled", obj=visit.nomination, reason=reason.strip())
@@ -775,8 +780,7 @@ def cancel_visit(admin, visit, *, reason: str) -> SiteVisit:
 @transaction.atomic
 def submit_visit_report(judge, visit, **report) -> SiteVisit:
     visit = SiteVisit.objects.select_for_update().select_related("nomination").get(pk=visit.pk)
-    if not visit.judges.filter(pk=judge.pk).exists():
-        raise PermissionDenied
+    require(judge, "judging.report_visit", visit)
     if visit.state != VisitState.SCHEDULED:
         raise DomainError("This visit was cancelled")
     if visit.report_submitted_at:
@@ -825,8 +829,7 @@ def final_scores(category) -> dict[int, Decimal]:
 @transaction.atomic
 def record_final_result(chair, nomination, *, award, citation="", rationale="") -> FinalResult:
     category = nomination.category
-    if not may_act_as_chair(chair, category, [nomination]):
-        raise PermissionDenied
+    require_that(may_act_as_chair, chair, category, [nomination])
     panel = Panel.objects.get(category=category)
     if panel.state == PanelState.SIGNED_OFF:
         raise DomainError("The panel has signed off its decisions")
@@ -877,8 +880,7 @@ def record_no_award(chair, category, *, rationale: str, now=None) -> Panel:
     now = now or timezone.now()
     panel = Panel.objects.select_for_update().get(category=category)
     finalists = list(Nomination.objects.filter(category=category, state=NominationState.FINALIST))
-    if not may_act_as_chair(chair, category, finalists):
-        raise PermissionDenied
+    require_that(may_act_as_chair, chair, category, finalists)
     if panel.state != PanelState.ACTIVE:
         raise DomainError("Only an active panel decides its awards")
     if panel.shortlist_published_at is None:
@@ -918,8 +920,7 @@ def record_no_award(chair, category, *, rationale: str, now=None) -> Panel:
 def sign_off(chair, panel) -> Panel:
     panel = Panel.objects.select_for_update().select_related("category__cycle").get(pk=panel.pk)
     finalists = Nomination.objects.filter(category=panel.category, state=NominationState.FINALIST)
-    if not may_act_as_chair(chair, panel.category, finalists):
-        raise PermissionDenied
+    require_that(may_act_as_chair, chair, panel.category, finalists)
     if panel.state != PanelState.ACTIVE:
         raise DomainError("Only an active panel can sign off")
     problems = composition_problems(panel)
@@ -937,7 +938,7 @@ def sign_off(chair, panel) -> Panel:
         problems.append("The panel has not chosen a winner, nor decided to make no award")
     if problems:
         raise DomainError("; ".join(problems))
-    panel.state = PanelState.SIGNED_OFF
+    move(panel, PanelState.SIGNED_OFF, PANEL_TRANSITIONS)
     panel.signed_off_at = timezone.now()
     panel.signed_off_by = chair
     panel.save()
@@ -963,7 +964,7 @@ def approve_results(admin, cycle, now=None, *, early_reason: str = "") -> Public
     """Approves the signed-off results; they become public at the cycle's
     announcement instant and not before. Not before the final panel's date,
     unless the administrator records why."""
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     now = now or timezone.now()
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if Publication.objects.filter(cycle=cycle).exists():
@@ -1004,7 +1005,7 @@ def withdraw_results(admin, cycle, *, reason: str, now=None) -> ResultsCorrectio
     entrants who were told the results hear that they are being corrected.
     Panels can then be reopened; approving again announces the corrected
     results, with every correction listed."""
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     now = now or timezone.now()
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     publication = Publication.objects.filter(cycle=cycle).first()
@@ -1054,7 +1055,7 @@ def reopen_panel(admin, panel, *, reason: str) -> Panel:
     """An administrator reopens a signed-off panel to correct its decisions,
     with a reason: only once the cycle's results are withdrawn, so nothing
     approved changes underneath its approval."""
-    _require(admin, "judging.manage")
+    require(admin, "judging.manage")
     panel = Panel.objects.select_for_update(of=("self",)).select_related("category__cycle", "chair").get(pk=panel.pk)
     if panel.state != PanelState.SIGNED_OFF:
         raise DomainError("Only a signed-off panel can be reopened")
@@ -1062,7 +1063,7 @@ def reopen_panel(admin, panel, *, reason: str) -> Panel:
         raise DomainError("The cycle's results are approved: withdraw them first, giving the reason")
     if not reason.strip():
         raise DomainError("Give the reason for reopening the panel")
-    panel.state = PanelState.ACTIVE
+    move(panel, PanelState.ACTIVE, PANEL_TRANSITIONS)
     panel.signed_off_at = None
     panel.signed_off_by = None
     panel.save()

@@ -40,3 +40,16 @@ class Award(models.TextChoices):
     HIGHLY_COMMENDED = "highly_commended", "Highly commended"
     COMMENDED = "commended", "Commended"
     NONE = "none", "No award"
+
+
+# Each workflow's moves (core.states.move): each state may become those listed.
+# A signed-off panel opens again only through judging.domain.reopen_panel.
+PANEL_TRANSITIONS = {
+    PanelState.DRAFT: [PanelState.ACTIVE],
+    PanelState.ACTIVE: [PanelState.SIGNED_OFF],
+    PanelState.SIGNED_OFF: [PanelState.ACTIVE],
+}
+
+ASSIGNMENT_TRANSITIONS = {AssignmentState.ACTIVE: [AssignmentState.REMOVED], AssignmentState.REMOVED: []}
+
+VISIT_TRANSITIONS = {VisitState.SCHEDULED: [VisitState.CANCELLED], VisitState.CANCELLED: []}

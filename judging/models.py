@@ -88,6 +88,10 @@ class CycleRules(models.Model):
 
 
 class Panel(models.Model):
+    # Templates name states through this, never by their stored strings:
+    # {% if panel.state == panel.STATES.X %}
+    STATES = PanelState
+
     category = models.OneToOneField("awards.Category", on_delete=models.CASCADE, related_name="panel")
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="chaired_panels"
@@ -130,6 +134,10 @@ class PanelMember(models.Model):
 
 class Assignment(models.Model):
     """A judge scoring one nomination at one stage."""
+
+    # Templates name states through this, never by their stored strings:
+    # {% if assignment.state == assignment.STATES.X %}
+    STATES = AssignmentState
 
     nomination = models.ForeignKey("awards.Nomination", on_delete=models.CASCADE, related_name="assignments")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
@@ -203,6 +211,10 @@ class ShortlistEntry(models.Model):
 
 
 class SiteVisit(models.Model):
+    # Templates name states through this, never by their stored strings:
+    # {% if sitevisit.state == sitevisit.STATES.X %}
+    STATES = VisitState
+
     nomination = models.ForeignKey("awards.Nomination", on_delete=models.CASCADE, related_name="site_visits")
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)

@@ -3,8 +3,8 @@
 from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
-from accounts.enums import SiteRole
 from accounts.models import Membership
+from accounts.rules import is_media_partner
 from awards.disclosure import Audience, phase_of
 
 from .enums import AssignmentState, PanelState, VisitState
@@ -134,7 +134,7 @@ def audiences_for(user, nominations, *, stage=None) -> dict[int, str]:
         )
     )
     is_admin = user.has_perm("judging.manage")
-    is_media = user.has_site_role(SiteRole.MEDIA_PARTNER)
+    is_media = is_media_partner(user)
     # The first rule that holds names the audience: the order is the precedence.
     precedence = [
         (lambda n: n.organisation_id in member, Audience.ENTRANT),

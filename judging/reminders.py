@@ -4,10 +4,19 @@ to the visiting judges and the provider's contact, with the invitation)."""
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.utils import timezone
 
-from notifications.models import ReminderKind
-from notifications.reminders import CATCH_UP_DAYS, Due, already_sent, day_milestones, due_milestone, send_once
+from notifications.reminders import (
+    CATCH_UP_DAYS,
+    Due,
+    already_sent,
+    day_milestones,
+    due_milestone,
+    reminder_kind,
+    send_once,
+    sweep,
+)
 
 from . import calendar
 from .enums import AssignmentState, Stage, VisitState
@@ -16,7 +25,12 @@ from .models import Assignment, Panel, SiteVisit
 SCORING_DAYS = [7, 2]
 VISIT_DAYS = [7, 1]
 
+SCORING_DEADLINE = reminder_kind("scoring_deadline", "Scoring deadline")
+SCORING_OVERDUE = reminder_kind("scoring_overdue", "Scores overdue (to the chair)")
+SITE_VISIT = reminder_kind("site_visit", "Site visit")
 
+
+@sweep("reminders-scoring-deadline", crontab(minute=10))
 def sweep_scoring_deadline(now=None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -29,8 +43,8 @@ def sweep_scoring_deadline(now=None) -> int:
             nomination__cycle__scoring_deadline__lte=now + timedelta(days=max(SCORING_DAYS) + 1),
         ).select_related("judge", "nomination__cycle", "nomination__category")
     )
-    sent_before = already_sent(ReminderKind.SCORING_DEADLINE, [a.pk for a in waiting])
-    overdue_sent = already_sent(ReminderKind.SCORING_OVERDUE, [a.pk for a in waiting])
+    sent_before = already_sent(SCORING_DEADLINE, [a.pk for a in waiting])
+    overdue_sent = already_sent(SCORING_OVERDUE, [a.pk for a in waiting])
     chairs = {
         p.category_id: p.chair
         for p in Panel.objects.filter(
@@ -54,11 +68,10 @@ def sweep_scoring_deadline(now=None) -> int:
             continue
         context = {"assignment": assignment, "deadline": deadline_instant}
         to_judges.append(Due(assignment.pk, assignment.judge.email, milestone.label, context, assignment.judge))
-    return send_once(ReminderKind.SCORING_DEADLINE, "reminder_scoring_deadline", to_judges) + send_once(
-        ReminderKind.SCORING_OVERDUE, "reminder_scoring_overdue", to_chairs
-    )
+    return send_once(SCORING_DEADLINE, to_judges) + send_once(SCORING_OVERDUE, to_chairs)
 
 
+@sweep("reminders-site-visits", crontab(minute=15))
 def sweep_site_visits(now=None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -69,7 +82,7 @@ def sweep_site_visits(now=None) -> int:
         .select_related("nomination__category")
         .prefetch_related("judges")
     )
-    sent_before = already_sent(ReminderKind.SITE_VISIT, [v.pk for v in visits])
+    sent_before = already_sent(SITE_VISIT, [v.pk for v in visits])
     to_send = []
     for visit in visits:
         day = timezone.localdate(visit.starts_at)
@@ -85,4 +98,4 @@ def sweep_site_visits(now=None) -> int:
             if (visit.pk, email, milestone.label) in sent_before:
                 continue
             to_send.append(Due(visit.pk, email, milestone.label, {"visit": visit}, person, attachment))
-    return send_once(ReminderKind.SITE_VISIT, "reminder_site_visit", to_send)
+    return send_once(SITE_VISIT, to_send)

@@ -1,5 +1,6 @@
-"""Who may do what in judging (django-rules predicates, and the "may" checks
-that need more than one object)."""
+"""Who may do what in judging: django-rules predicates and permissions, and
+the "may" checks that need more than one object. Views, domain functions and
+templates ask these; nothing else in judging checks a role or a chair."""
 
 import rules
 
@@ -11,16 +12,33 @@ def chairs_panel(user, panel):
     return user.is_authenticated and panel is not None and panel.chair_id == user.pk
 
 
+@rules.predicate
+def is_chair_for(user, category):
+    """Chairs the panel of this category."""
+    from .models import Panel
+
+    return user.is_authenticated and Panel.objects.filter(category=category, chair=user).exists()
+
+
+@rules.predicate
+def holds_assignment(user, assignment):
+    """The judge the scorecard is assigned to, while it is assigned."""
+    from .enums import AssignmentState
+
+    return user.is_authenticated and assignment.judge_id == user.pk and assignment.state == AssignmentState.ACTIVE
+
+
+@rules.predicate
+def on_visit_team(user, visit):
+    return user.is_authenticated and visit.judges.filter(pk=user.pk).exists()
+
+
 rules.add_perm("judging.manage", is_awards_admin)
 rules.add_perm("judging.judge", is_judge)
 rules.add_perm("judging.view_panel", is_awards_admin | chairs_panel)
 rules.add_perm("judging.press_pack", is_media_partner | is_awards_admin)
-
-
-def is_chair_for(user, category) -> bool:
-    from .models import Panel
-
-    return user.is_authenticated and Panel.objects.filter(category=category, chair=user).exists()
+rules.add_perm("judging.score", holds_assignment)
+rules.add_perm("judging.report_visit", on_visit_team)
 
 
 def chair_is_conflicted(category, nominations) -> bool:

@@ -1,8 +1,9 @@
-"""Thin Celery tasks for judging."""
+"""Thin Celery tasks for judging. Reminder sweeps are declared in reminders.py."""
 
 from celery import shared_task
+from celery.schedules import crontab
 
-from . import domain, reminders
+from . import domain
 
 
 @shared_task(ignore_result=True)
@@ -10,11 +11,10 @@ def notify_entrants_of_results() -> int:
     return domain.notify_entrants_of_results()
 
 
-@shared_task(ignore_result=True)
-def sweep_scoring_deadline() -> int:
-    return reminders.sweep_scoring_deadline()
-
-
-@shared_task(ignore_result=True)
-def sweep_site_visits() -> int:
-    return reminders.sweep_site_visits()
+def beat_schedule() -> dict:
+    return {
+        "notify-entrants-when-results-are-announced": {
+            "task": "judging.tasks.notify_entrants_of_results",
+            "schedule": crontab(minute="*"),
+        },
+    }

@@ -26,7 +26,6 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -35,9 +34,11 @@ from django.utils import timezone
 from accounts import audit
 from accreditation.models import Accreditation, AccreditationState, Period, PeriodStatus
 from core.errors import DomainError
+from core.permissions import require, require_that
 
 from .enums import CompletionState
 from .models import Completion, IssuedCredential
+from .rules import owns_completion
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 ISSUER_NAME = "National Skills Academy for Social Care"
@@ -281,8 +282,7 @@ def build(completion, credential_id: uuid.UUID, now, status_index: int | None = 
 def issue(user, completion) -> IssuedCredential:
     """The leader's credential for this completion, issued once."""
     completion = Completion.objects.select_related("course__provider", "leader").get(pk=completion.pk)
-    if completion.leader_id != user.pk:
-        raise PermissionDenied
+    require_that(owns_completion, user, completion)
     existing = IssuedCredential.objects.filter(completion=completion).first()
     if existing is not None:
         return existing
@@ -312,8 +312,7 @@ def issue(user, completion) -> IssuedCredential:
 @transaction.atomic
 def revoke(staff, credential, *, reason: str) -> IssuedCredential:
     """Academy staff revoke a credential, with the reason anyone checking it reads."""
-    if not staff.has_perm("leaders.manage"):
-        raise PermissionDenied
+    require(staff, "leaders.manage")
     if not reason.strip():
         raise DomainError("Give the reason for revoking the credential")
     return _revoke(staff, credential, reason.strip())

@@ -8,7 +8,6 @@ deadline), so the compliance dashboard never disagrees with the records.
 from datetime import date
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -19,14 +18,16 @@ from accounts.models import Organisation, User
 from accreditation.models import Period, PeriodStatus
 from core.caching import data_changed
 from core.errors import DomainError
+from core.permissions import require, require_that
+from core.states import move, move_all
 from core.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 
 from . import compliance
 from .compliance import deadline_for
 from .credentials import revoke_for_accreditation, revoke_for_completion
-from .enums import STANDING_COMPLETION_STATES, CompletionState
+from .enums import COMPLETION_TRANSITIONS, STANDING_COMPLETION_STATES, CompletionState
 from .models import Completion, DassAppointment, LeaderProfile
-from .rules import may_change_appointment, may_record_appointment, may_verify, may_withdraw_completion
+from .rules import may_withdraw_completion, owns_completion
 
 CERTIFICATE_KINDS = ("pdf", "jpeg", "png")
 MAX_CERTIFICATE = 10 * MB
@@ -66,8 +67,7 @@ def record_completion(
     User.objects.select_for_update().filter(pk=leader.pk).first()
     if supersedes is not None:
         supersedes = Completion.objects.select_for_update().get(pk=supersedes.pk)
-        if supersedes.leader_id != leader.pk:
-            raise PermissionDenied
+        require_that(owns_completion, leader, supersedes)
         if supersedes.state != CompletionState.VERIFIED:
             raise DomainError("Only a verified completion can be corrected")
         if supersedes.corrections.filter(state=CompletionState.SELF_DECLARED).exists():
@@ -150,8 +150,7 @@ def _decide(user, completion, state, reason=""):
         .select_related("course__provider", "leader")
         .get(pk=completion.pk)
     )
-    if not may_verify(user, completion):
-        raise PermissionDenied
+    require(user, "leaders.verify_completion", completion)
     if completion.state == CompletionState.WITHDRAWN:
         raise DomainError("The leader has withdrawn this completion")
     if completion.state != CompletionState.SELF_DECLARED:
@@ -169,13 +168,15 @@ def _decide(user, completion, state, reason=""):
             raise DomainError(
                 "This course and date are already verified for this leader: reject this record as a duplicate"
             )
-    completion.state = state
+    move(completion, state, COMPLETION_TRANSITIONS)
     completion.decided_by = user
     completion.decided_at = timezone.now()
     completion.rejection_reason = reason.strip()
     completion.save()
     if state == CompletionState.VERIFIED and completion.supersedes_id:
-        Completion.objects.filter(pk=completion.supersedes_id).update(state=CompletionState.SUPERSEDED)
+        move_all(
+            Completion.objects.filter(pk=completion.supersedes_id), CompletionState.SUPERSEDED, COMPLETION_TRANSITIONS
+        )
         revoke_for_completion(
             user,
             completion.supersedes,
@@ -208,11 +209,10 @@ def withdraw_completion(user, completion) -> Completion:
     by mistake, or the wrong course). It stays in the history as withdrawn and
     leaves the verification queues."""
     completion = Completion.objects.select_for_update().get(pk=completion.pk)
-    if completion.leader_id != user.pk:
-        raise PermissionDenied
+    require_that(owns_completion, user, completion)
     if not may_withdraw_completion(user, completion):
         raise DomainError(not_withdrawable(completion))
-    completion.state = CompletionState.WITHDRAWN
+    move(completion, CompletionState.WITHDRAWN, COMPLETION_TRANSITIONS)
     completion.decided_by = user
     completion.decided_at = timezone.now()
     completion.save()
@@ -236,8 +236,7 @@ def reject_completion(user, completion, *, reason: str) -> Completion:
 
 @transaction.atomic
 def record_appointment(user, leader, *, local_authority, appointed_on, kind, ended_on=None) -> DassAppointment:
-    if not may_record_appointment(user, leader):
-        raise PermissionDenied
+    require(user, "leaders.record_appointment", leader)
     if not local_authority.is_local_authority:
         raise DomainError("Choose a local authority")
     if ended_on is not None and ended_on < appointed_on:
@@ -269,8 +268,7 @@ def change_appointment(
     follows the appointment date; the change and its reason go in the audit
     log with the values before and after."""
     appointment = DassAppointment.objects.select_for_update().select_related("local_authority").get(pk=appointment.pk)
-    if not may_change_appointment(user, appointment):
-        raise PermissionDenied
+    require(user, "leaders.change_appointment", appointment)
     if not reason.strip():
         raise DomainError("Give the reason for the change")
     if not local_authority.is_local_authority:

@@ -25,3 +25,14 @@ class ComplianceStatus(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     DUE_SOON = "due_soon", "Due within 12 months"
     OVERDUE = "overdue", "Overdue"
+
+
+# Each workflow's moves (core.states.move): each state may become those listed.
+# A verified completion is never edited: a verified correction supersedes it.
+COMPLETION_TRANSITIONS = {
+    CompletionState.SELF_DECLARED: [CompletionState.VERIFIED, CompletionState.REJECTED, CompletionState.WITHDRAWN],
+    CompletionState.VERIFIED: [CompletionState.SUPERSEDED],
+    CompletionState.REJECTED: [],
+    CompletionState.SUPERSEDED: [],
+    CompletionState.WITHDRAWN: [],
+}

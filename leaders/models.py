@@ -34,6 +34,10 @@ class LeaderProfile(models.Model):
 class Completion(models.Model):
     """A course a leader completed: a registered course, or one described by hand."""
 
+    # Templates name states through this, never by their stored strings:
+    # {% if completion.state == completion.STATES.X %}
+    STATES = CompletionState
+
     leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions")
     course = models.ForeignKey(
         "courses.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="completions"

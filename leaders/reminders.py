@@ -8,11 +8,11 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.utils import timezone
 
 from accounts.enums import SiteRole
 from accounts.queries import admins_by_organisation, holders_of
-from notifications.models import ReminderKind
 from notifications.reminders import (
     CATCH_UP_DAYS_MONTHLY,
     Due,
@@ -20,8 +20,10 @@ from notifications.reminders import (
     due_milestone,
     month_milestones,
     months_before,
+    reminder_kind,
     send_digest_once,
     send_once,
+    sweep,
 )
 
 from .enums import CompletionState
@@ -30,7 +32,12 @@ from .models import Completion, DassAppointment
 DASS_MONTHS = [12, 6, 3, 1]
 VERIFICATION_WAIT = timedelta(days=14)
 
+DASS_DEADLINE = reminder_kind("dass_deadline", "DASS deadline")
+DASS_OVERDUE = reminder_kind("dass_overdue", "DASS overdue (to academy staff)")
+VERIFICATION_DIGEST = reminder_kind("verification_digest", "Completions waiting for verification")
 
+
+@sweep("reminders-dass-deadlines", crontab(minute=30))
 def sweep_dass_deadlines(now=None) -> int:
     today = timezone.localdate(now or timezone.now())
     horizon = months_before(today, -max(DASS_MONTHS)) + timedelta(days=1)
@@ -38,7 +45,7 @@ def sweep_dass_deadlines(now=None) -> int:
     upcoming = list(
         open_appointments.filter(deadline__gte=today, deadline__lte=horizon).select_related("leader", "local_authority")
     )
-    sent_before = already_sent(ReminderKind.DASS_DEADLINE, [a.pk for a in upcoming])
+    sent_before = already_sent(DASS_DEADLINE, [a.pk for a in upcoming])
     to_send = []
     for appointment in upcoming:
         milestone = due_milestone(
@@ -50,7 +57,7 @@ def sweep_dass_deadlines(now=None) -> int:
             continue
         leader = appointment.leader
         to_send.append(Due(appointment.pk, leader.email, milestone.label, {"appointment": appointment}, leader))
-    sent = send_once(ReminderKind.DASS_DEADLINE, "reminder_dass_deadline", to_send)
+    sent = send_once(DASS_DEADLINE, to_send)
     overdue = list(
         open_appointments.filter(
             deadline__lt=today, deadline__gte=today - timedelta(days=CATCH_UP_DAYS_MONTHLY + 1)
@@ -61,16 +68,16 @@ def sweep_dass_deadlines(now=None) -> int:
         for person in staff:
             sent += bool(
                 send_digest_once(
-                    kind=ReminderKind.DASS_OVERDUE,
+                    kind=DASS_OVERDUE,
                     recipient=person,
                     items=[(a.pk, "overdue") for a in overdue],
-                    template="reminder_dass_overdue",
                     context={"appointments": overdue},
                 )
             )
     return sent
 
 
+@sweep("reminders-verification-digest", crontab(hour=7, minute=35))
 def sweep_verification_digest(now=None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -104,4 +111,4 @@ def sweep_verification_digest(now=None) -> int:
         )
         for person, completions in recipients.values()
     ]
-    return send_once(ReminderKind.VERIFICATION_DIGEST, "reminder_verification_digest", to_send)
+    return send_once(VERIFICATION_DIGEST, to_send)

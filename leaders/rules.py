@@ -9,6 +9,12 @@ from accounts.rules import is_academy_staff
 
 
 @rules.predicate
+def owns_completion(user, completion):
+    """The leader whose completion it is."""
+    return user.is_authenticated and completion.leader_id == user.pk
+
+
+@rules.predicate
 def may_verify(user, completion) -> bool:
     """Academy staff, or a member of the provider of the course completed.
 

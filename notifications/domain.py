@@ -1,10 +1,10 @@
 """Staff actions on sent email."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts import audit
 from core.errors import DomainError
+from core.permissions import require
 
 from .mail import hand_to_worker
 from .models import EmailState, OutboundEmail
@@ -13,8 +13,7 @@ from .models import EmailState, OutboundEmail
 @transaction.atomic
 def resend(staff, email: OutboundEmail) -> OutboundEmail:
     """Puts a failed email back in the queue, once."""
-    if not staff.has_perm("notifications.view_ledger"):
-        raise PermissionDenied
+    require(staff, "notifications.view_ledger")
     if email.holds_secret:
         raise DomainError(
             "This email held a sign-in, reset or invitation link, which is not kept: "

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from .registry import CODE_LENGTH, kind_label
+
 
 class EmailState(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -54,18 +56,6 @@ class OutboundEmail(models.Model):
         return f"{self.subject} to {self.to}"
 
 
-class ReminderKind(models.TextChoices):
-    NOMINATION_CLOSE = "nomination_close", "Nomination closing"
-    SCORING_DEADLINE = "scoring_deadline", "Scoring deadline"
-    SCORING_OVERDUE = "scoring_overdue", "Scores overdue (to the chair)"
-    SITE_VISIT = "site_visit", "Site visit"
-    ACCREDITATION_EXPIRY = "accreditation_expiry", "Accreditation expiry"
-    CONDITION_DUE = "condition_due", "Accreditation condition due"
-    DASS_DEADLINE = "dass_deadline", "DASS deadline"
-    DASS_OVERDUE = "dass_overdue", "DASS overdue (to academy staff)"
-    VERIFICATION_DIGEST = "verification_digest", "Completions waiting for verification"
-
-
 class Reminder(models.Model):
     """The ledger: one row per (kind, object, recipient, milestone).
 
@@ -75,7 +65,9 @@ class Reminder(models.Model):
     attempts live on the email in the outbox.
     """
 
-    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    # The code of a kind an app declares (notifications.registry): no choices
+    # here, so that a new kind needs no migration.
+    kind = models.CharField(max_length=CODE_LENGTH)
     object_id = models.PositiveBigIntegerField()
     recipient_email = models.EmailField()
     recipient = models.ForeignKey(
@@ -96,3 +88,6 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.milestone}) to {self.recipient_email}"
+
+    def get_kind_display(self) -> str:
+        return kind_label(self.kind)

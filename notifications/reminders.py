@@ -1,7 +1,9 @@
 """Sending each reminder exactly once.
 
-A sweep (one per kind, run by Celery beat) works out which reminders are due
-and calls `send_once` for each. `send_once` inserts the ledger row and the
+Each app declares its reminder kinds and sweeps in its own reminders.py with
+`reminder_kind` and `sweep` (see notifications.registry); Celery beat runs
+each sweep on the schedule it declares. A sweep works out which reminders are
+due and calls `send_once` for each. `send_once` inserts the ledger row and the
 outbox email in one transaction; the ledger's unique constraint on (kind,
 object, recipient, milestone) makes a second insert fail, so the same
 reminder is never queued twice, whoever runs the sweep and however often.
@@ -22,6 +24,24 @@ from django.db import transaction
 
 from .mail import outbox_email, queue_outbox, queue_rendered_email, render_email
 from .models import Reminder
+from .registry import ReminderKind, reminder_kind, sweep
+
+__all__ = [
+    "CATCH_UP_DAYS",
+    "CATCH_UP_DAYS_MONTHLY",
+    "Due",
+    "Milestone",
+    "ReminderKind",
+    "already_sent",
+    "day_milestones",
+    "due_milestone",
+    "month_milestones",
+    "months_before",
+    "reminder_kind",
+    "send_digest_once",
+    "send_once",
+    "sweep",
+]
 
 CATCH_UP_DAYS = 3
 CATCH_UP_DAYS_MONTHLY = 14
@@ -63,9 +83,9 @@ def month_milestones(deadline: date, months: list[int]) -> list[Milestone]:
     return [Milestone(f"{n}m", months_before(deadline, n)) for n in months]
 
 
-def already_sent(kind: str, object_ids, milestones=None) -> set[tuple[int, str, str]]:
+def already_sent(kind: ReminderKind, object_ids, milestones=None) -> set[tuple[int, str, str]]:
     """(object, recipient email, milestone) already in the ledger: one query."""
-    rows = Reminder.objects.filter(kind=kind, object_id__in=list(object_ids))
+    rows = Reminder.objects.filter(kind=kind.code, object_id__in=list(object_ids))
     if milestones is not None:
         rows = rows.filter(milestone__in=list(milestones))
     return set(rows.values_list("object_id", "recipient_email", "milestone"))
@@ -87,7 +107,7 @@ class Due:
 SEND_BATCH = 500
 
 
-def send_once(kind: str, template: str, due: list[Due]) -> int:
+def send_once(kind: ReminderKind, due: list[Due]) -> int:
     """Queue each due reminder unless the ledger already has it; returns how
     many were queued now.
 
@@ -99,25 +119,25 @@ def send_once(kind: str, template: str, due: list[Due]) -> int:
     unique = list({(d.object_id, d.recipient_email, d.milestone): d for d in due}.values())
     sent = 0
     for start in range(0, len(unique), SEND_BATCH):
-        sent += _send_batch(kind, template, unique[start : start + SEND_BATCH])
+        sent += _send_batch(kind, unique[start : start + SEND_BATCH])
     return sent
 
 
-def _send_batch(kind, template, batch: list[Due]) -> int:
+def _send_batch(kind: ReminderKind, batch: list[Due]) -> int:
     by_key = {(d.object_id, d.recipient_email, d.milestone): d for d in batch}
     with transaction.atomic():
-        fresh = _claim(kind, [(d.object_id, d.recipient_email, d.recipient, d.milestone) for d in batch])
+        fresh = _claim(kind.code, [(d.object_id, d.recipient_email, d.recipient, d.milestone) for d in batch])
         emails = []
         for row in fresh:
             due = by_key[(row.object_id, row.recipient_email, row.milestone)]
             subject, text, html = render_email(
-                template, {"person": due.recipient, "milestone": due.milestone, **due.context}
+                kind.template, {"person": due.recipient, "milestone": due.milestone, **due.context}
             )
             emails.append(
                 outbox_email(
                     to=row.recipient_email,
                     recipient=due.recipient,
-                    template=template,
+                    template=kind.template,
                     subject=subject,
                     text_body=text,
                     html_body=html,
@@ -131,24 +151,31 @@ def _send_batch(kind, template, batch: list[Due]) -> int:
     return len(fresh)
 
 
-def send_digest_once(*, kind, recipient, items: list[tuple[int, str]], template, context) -> int:
+def send_digest_once(*, kind: ReminderKind, recipient, items: list[tuple[int, str]], context) -> int:
     """One email listing the items not reported to this recipient before;
     each item gets its own ledger row (claimed as in _claim). Returns how many
     items the email carries (0: nothing new, no email)."""
     with transaction.atomic():
-        fresh = _claim(kind, [(object_id, recipient.email, recipient, milestone) for object_id, milestone in items])
+        fresh = _claim(
+            kind.code, [(object_id, recipient.email, recipient, milestone) for object_id, milestone in items]
+        )
         if not fresh:
             return 0
         new_ids = {row.object_id for row in fresh}
-        subject, text, html = render_email(template, {"person": recipient, "new_ids": new_ids, **context})
+        subject, text, html = render_email(kind.template, {"person": recipient, "new_ids": new_ids, **context})
         email = queue_rendered_email(
-            to=recipient.email, recipient=recipient, template=template, subject=subject, text_body=text, html_body=html
+            to=recipient.email,
+            recipient=recipient,
+            template=kind.template,
+            subject=subject,
+            text_body=text,
+            html_body=html,
         )
         Reminder.objects.filter(pk__in=[row.pk for row in fresh]).update(email=email)
     return len(fresh)
 
 
-def _claim(kind, rows: list[tuple]) -> list[Reminder]:
+def _claim(kind: str, rows: list[tuple]) -> list[Reminder]:
     """Inserts ledger rows (object id, recipient email, recipient, milestone),
     skipping keys already present, and returns those that have no email yet:
     the ones this transaction inserted. A sweep running at the same moment

@@ -11,8 +11,8 @@ from django_celery_beat.models import PeriodicTask
 from accounts.views import permission_required
 from core.errors import DomainError
 
-from . import domain
-from .models import EmailState, OutboundEmail, Reminder, ReminderKind
+from . import domain, registry
+from .models import EmailState, OutboundEmail, Reminder
 
 staff_required = permission_required("notifications.view_ledger")
 
@@ -42,7 +42,7 @@ def ledger(request):
     kind = request.GET.get("kind", "")
     state = request.GET.get("state", "")
     recipient = request.GET.get("recipient", "").strip()[:200]
-    if kind in ReminderKind.values:
+    if kind in registry.KINDS:
         reminders = reminders.filter(kind=kind)
     if state in EmailState.values:
         reminders = reminders.filter(email__state=state)
@@ -54,7 +54,7 @@ def ledger(request):
         "notifications/ledger.html",
         {
             "page": page,
-            "kinds": ReminderKind.choices,
+            "kinds": registry.kind_choices(),
             "states": EmailState.choices,
             "chosen": {"kind": kind, "state": state, "recipient": recipient},
             "runs": next_runs(),

@@ -35,7 +35,7 @@ def navigation_for(request):
             items.append(("Manage judging", reverse("judging:manage")))
         if user.has_perm("judging.press_pack"):
             items.append(("Press", reverse("judging:press")))
-        if user.is_staff:
+        if user.has_perm("accounts.grant_roles"):
             items.append(("Site roles", reverse("accounts:role_list")))
         if user.has_perm("accounts.view_audit"):
             items.append(("Audit log", reverse("accounts:audit_log")))

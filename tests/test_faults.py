@@ -17,6 +17,7 @@ from accreditation.models import Accreditation, Period
 from awards.models import Cycle, EvidenceFile
 from core.uploads import STORAGE_UNAVAILABLE, UploadRefused, store_upload
 from courses import importer
+from courses.enums import ImportState
 from courses.models import Course, ImportJob
 from notifications.models import OutboundEmail
 
@@ -105,7 +106,7 @@ def test_database_error_during_an_import_writes_no_rows(academy_staff):
         importer.run(job.pk)
     job.refresh_from_db()
     assert Course.objects.count() == 0
-    assert job.state == ImportJob.State.FAILED
+    assert job.state == ImportState.FAILED
     assert job.errors == [{"row": 0, "column": "", "message": importer.SAVE_FAILED}]
     assert not AuditEvent.objects.filter(action="courses.imported").exists()
 
