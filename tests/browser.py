@@ -1,5 +1,9 @@
 """Helpers for the Playwright browser tests."""
 
+import re
+import time
+
+import pyotp
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import ARTIFACTS
@@ -80,17 +84,58 @@ def choose(page, locator):
 
 
 def upload(page, locator, path):
-    """Opens the file chooser from the keyboard (Tab, then Space) and picks `path`."""
+    """Tabs to the file field and gives it `path`, as choosing the file would.
+    The field is set directly rather than through the file chooser that Space
+    opens: Playwright starts intercepting choosers without waiting for the
+    browser to confirm it, so on a busy machine the key could open a chooser
+    nobody intercepts and the test would time out (the chooser belongs to the
+    browser, not to this site; reaching the field by keyboard is what we test)."""
     tab_to(page, locator)
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(path)
+    assert locator.get_attribute("type") == "file", f"{locator} is not a file field"
+    locator.set_input_files(path)
+
+
+def type_steadily(page, text):
+    """Types `text` key by key, each key stamped at most a tenth of a second
+    after the last. A select's type-ahead forgets what was typed after a
+    second between keys, and the browser measures that second by the keys'
+    own time stamps: stamped by the wall clock (as page.keyboard.type does),
+    a busy machine would make one long pause and choose the wrong option."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        stamp = None
+        for char in text:
+            now = time.time()
+            stamp = now if stamp is None else max(stamp + 0.001, min(now, stamp + 0.1))
+            key = {"key": char, "timestamp": stamp}
+            cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": char, "unmodifiedText": char, **key})
+            cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **key})
+    finally:
+        cdp.detach()
+
+
+def enter_authenticator_code(page, locator, secret):
+    """Types the authenticator app's current code and presses Enter. A code
+    is good for its 30-second step only, so on a busy machine the step can end
+    between reading the code and the server checking it: then, and only then,
+    the person types the new code, as anyone with the app in hand would."""
+    totp = pyotp.TOTP(secret)
+    for _ in range(3):
+        step = int(time.time()) // totp.interval
+        type_into(page, locator, totp.at(step * totp.interval))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        if not re.search(r"/accounts/2fa/authenticate/", page.url):
+            return
+        if int(time.time()) // totp.interval == step:
+            break  # refused within its own step: a real refusal
+    raise AssertionError(f"the code was refused: {page.locator('main').inner_text()}")
 
 
 def select(page, locator, label):
     """Chooses an option of a closed select by typing its name, as a keyboard user can."""
     tab_to(page, locator)
-    page.keyboard.type(label)
+    type_steadily(page, label)
     chosen = locator.evaluate("el => el.options[el.selectedIndex].text")
     assert chosen.strip() == label, f"{locator}: selected {chosen!r}, not {label!r}"
 
