@@ -52,7 +52,7 @@ def test_database_error_during_submission_leaves_the_draft_untouched(client, dra
     client.raise_request_exception = False
     # The reference is taken, the state changed and audited; then the database
     # fails while the confirmation email is being queued.
-    with mock.patch("awards.domain.queue_email", side_effect=DatabaseError("connection lost")):
+    with mock.patch("awards.domain.submission.queue_email", side_effect=DatabaseError("connection lost")):
         response = client.post(reverse("awards:check_answers", args=[nomination.pk]))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
