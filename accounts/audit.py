@@ -1,8 +1,8 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from .rules import is_academy_staff, is_awards_admin, is_site_staff
 from .models import AuditEvent
+from .rules import is_academy_staff, is_awards_admin, is_site_staff
 
 
 def record(*, actor, action: str, obj, before=None, after=None, reason: str = "", at=None) -> AuditEvent:

@@ -19,6 +19,7 @@ from accounts.models import AuditEvent
 from awards import domain as awards
 from awards.disclosure import markdown_table
 from awards.models import EvidenceFile, Nomination
+from core.errors import DomainError
 from judging import domain as judging
 from judging.models import Assignment
 
@@ -204,7 +205,7 @@ def test_a_withdrawn_nominations_images_cannot_be_published():
             nomination=world.objects["N"], kind="jpeg"
         )
         awards.withdraw_nomination(world.people["ellen"], world.objects["N"], reason="Changed our minds")
-        with pytest.raises(awards.DomainError, match="withdrawn nomination"):
+        with pytest.raises(DomainError, match="withdrawn nomination"):
             awards.set_image_publication(
                 world.people["ellen"], other, publish=True, caption="Kitchen", people_consent=True
             )

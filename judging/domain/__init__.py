@@ -1,0 +1,75 @@
+"""Every judging change goes through these functions: permission, state,
+audit record and email in one transaction.
+
+- _common: the cycle's rules, marking a ranking stale, who took a chair's decision
+- judges: invitations, profiles, conflicts of interest (standing down)
+- panels: composition, members, the chair, activation, assignment and overrides
+- scoring: scorecards, reopening them, casting decisions on ties
+- shortlist: deciding and publishing the shortlist
+- visits: site visits and their reports
+- final: final scores, award decisions, no award, sign-off
+- publication: approval, the embargo, telling entrants, withdrawal, reopening a panel
+"""
+
+from ..results import category_results
+from ._common import CONFLICT_REASON, rules_for
+from .final import final_scores, record_final_result, record_no_award, sign_off
+from .judges import accept_invitation, declare_conflict, invite_judge, save_profile
+from .panels import (
+    activate_panel,
+    add_panel_member,
+    auto_assign,
+    composition_problems,
+    override_assignment,
+    remove_panel_member,
+    set_chair,
+)
+from .publication import (
+    AWARD_STATES,
+    approve_results,
+    notify_entrants_of_results,
+    reopen_panel,
+    results_are_public,
+    withdraw_results,
+)
+from .scoring import record_tie_break, reopen_scores, save_scores
+from .shortlist import decide_shortlist, outstanding_scorecards, publish_shortlist
+from .visits import cancel_visit, reschedule_visit, schedule_visit, submit_visit_report, visit_problems
+
+__all__ = [
+    "AWARD_STATES",
+    "CONFLICT_REASON",
+    "accept_invitation",
+    "activate_panel",
+    "add_panel_member",
+    "approve_results",
+    "auto_assign",
+    "cancel_visit",
+    "category_results",
+    "composition_problems",
+    "decide_shortlist",
+    "declare_conflict",
+    "final_scores",
+    "invite_judge",
+    "notify_entrants_of_results",
+    "outstanding_scorecards",
+    "override_assignment",
+    "publish_shortlist",
+    "record_final_result",
+    "record_no_award",
+    "record_tie_break",
+    "remove_panel_member",
+    "reopen_panel",
+    "reopen_scores",
+    "reschedule_visit",
+    "results_are_public",
+    "rules_for",
+    "save_profile",
+    "save_scores",
+    "schedule_visit",
+    "set_chair",
+    "sign_off",
+    "submit_visit_report",
+    "visit_problems",
+    "withdraw_results",
+]
