@@ -4,7 +4,7 @@ from accounts.enums import OrganisationKind, Region, Sector
 from core.forms import RequiredMessagesMixin, is_id
 
 from .enums import IneligibilityReason, NominationState
-from .models import Category, Criterion, Cycle, Question, count_words
+from .models import Category, Criterion, Cycle, Programme, Question, count_words
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -332,3 +332,10 @@ class NominationFilterForm(forms.Form):
             categories = categories.filter(cycle_id=cycle_id)
         self.fields["category"].queryset = categories
         self.fields["category"].label_from_instance = lambda c: f"{c.name} ({c.cycle.year})"
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "reference_prefix", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

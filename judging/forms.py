@@ -186,6 +186,18 @@ class ShortlistForm(forms.Form):
         return data
 
 
+class PublishShortlistForm(forms.Form):
+    """Publishing a decided shortlist; before the cycle's shortlist date the
+    domain asks for the reason (the page shows the field only then)."""
+
+    early_reason = forms.CharField(
+        label="Why publish the shortlist before it is due?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class TieBreakForm(forms.Form):
     preferred = forms.ChoiceField(label="Rank this nomination higher")
     over = forms.ChoiceField(label="Than this nomination")

@@ -262,24 +262,41 @@ def verification_queue(request):
     return render(request, "leaders/verification_queue.html", {"page": page, "reject_form": RejectForm()})
 
 
+def _completion_to_decide(user, pk) -> Completion:
+    completion = get_object_or_404(Completion.objects.select_related("course__provider"), pk=pk)
+    if not may_verify(user, completion):
+        raise Http404
+    return completion
+
+
 @login_required
 @require_POST
-def decide_completion(request, pk):
-    completion = get_object_or_404(Completion.objects.select_related("course__provider"), pk=pk)
-    if not may_verify(request.user, completion):
-        raise Http404
+def verify_completion(request, pk):
+    completion = _completion_to_decide(request.user, pk)
     try:
-        if request.POST.get("decision") == "verify":
-            leaders.verify_completion(request.user, completion)
-            messages.success(request, f"{completion.title} for {completion.leader.email} is verified.")
-        else:
-            form = RejectForm(request.POST)
-            if not form.is_valid():
-                raise DomainError("Give the reason for rejecting the completion")
-            leaders.reject_completion(request.user, completion, reason=form.cleaned_data["reason"])
-            messages.success(request, f"{completion.title} for {completion.leader.email} is rejected.")
+        leaders.verify_completion(request.user, completion)
     except DomainError as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, f"{completion.title} for {completion.leader.email} is verified.")
+    return redirect("leaders:verification")
+
+
+@login_required
+@require_POST
+def reject_completion(request, pk):
+    completion = _completion_to_decide(request.user, pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        # The queue has one short field per completion: the message names what is missing.
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("leaders:verification")
+    try:
+        leaders.reject_completion(request.user, completion, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{completion.title} for {completion.leader.email} is rejected.")
     return redirect("leaders:verification")
 
 

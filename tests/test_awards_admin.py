@@ -116,10 +116,17 @@ def test_category_with_questions_and_criteria(client, awards_admin):
     category = Category.objects.get()
     assert response["Location"] == reverse("awards:manage_category", args=[category.pk])
     assert category.eligible_sectors == ["private", "voluntary"]
-    url = reverse("awards:manage_category", args=[category.pk])
-    client.post(url, {"question-text": "What makes it special?", "question-word_limit": 300, "question-order": 0})
+    added = client.post(
+        reverse("awards:manage_question_create", args=[category.pk]),
+        {"question-text": "What makes it special?", "question-word_limit": 300, "question-order": 0},
+    )
+    assert added["Location"] == reverse("awards:manage_category", args=[category.pk])
+    refused = client.post(reverse("awards:manage_criterion_create", args=[category.pk]), {"criterion-name": "Typed"})
+    assert refused.status_code == 200
+    assert refused.context["criterion_form"]["name"].value() == "Typed"  # kept, with the errors
+    assert refused.context["criterion_form"].errors
     client.post(
-        url,
+        reverse("awards:manage_criterion_create", args=[category.pk]),
         {
             "criterion-stage": "site_visit",
             "criterion-name": "What people told us",

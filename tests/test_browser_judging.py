@@ -73,7 +73,7 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     page.keyboard.type("Residents lead the home's committee.")
     tab_to(page, page.locator(f"#id_score_{criteria[1].pk}"))
     page.keyboard.type("7")
-    tab_to(page, page.locator("button[name=submit]"))
+    tab_to(page, page.get_by_role("button", name="Submit scores"))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/judging/$"))
     assert_accessible(page, "judging-04-submitted")

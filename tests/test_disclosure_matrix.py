@@ -435,6 +435,8 @@ NO_NOMINATION_DATA = {
     "awards:manage_question_delete": "POST only: answers with a redirect",
     "awards:manage_criterion": "a criterion",
     "awards:manage_criterion_delete": "POST only: answers with a redirect",
+    "awards:manage_question_create": "POST only, for administrators: a redirect or the category page again",
+    "awards:manage_criterion_create": "POST only, for administrators: a redirect or the category page again",
     "awards:manage_eligibility": "POST only: answers with a redirect or the staff nomination page (in the matrix)",
     "awards:manage_extension": "POST only: answers with a redirect or the staff nomination page (in the matrix)",
     "judging:profile": "the judge's own profile",
@@ -448,6 +450,20 @@ NO_NOMINATION_DATA = {
     "judging:withdraw_results": "a form for the reason, naming the cycle",
     "judging:reopen_panel": "a form for the reason, naming the category",
     "judging:no_award": "POST only: answers with a redirect",
+    # The views a page's forms post to: each answers with a redirect, or with
+    # its page again (in the matrix), built by the same code for the same viewer.
+    "judging:submit_scores": "POST only: a redirect or the scoring page (in the matrix)",
+    "judging:add_panel_member": "POST only, for administrators: a redirect or the panel page (in the matrix)",
+    "judging:override_assignment": "POST only, for administrators: a redirect or the panel page (in the matrix)",
+    "judging:remove_panel_member": "POST only: answers with a redirect",
+    "judging:set_panel_chair": "POST only: answers with a redirect",
+    "judging:activate_panel": "POST only: answers with a redirect",
+    "judging:assign_judges": "POST only: answers with a redirect",
+    "judging:tie_break": "POST only: a redirect or the ranking page (in the matrix)",
+    "judging:publish_shortlist": "POST only: a redirect or the ranking page (in the matrix)",
+    "judging:record_final_result": "POST only: a redirect or the final decisions page (in the matrix)",
+    "judging:sign_off": "POST only: answers with a redirect",
+    "judging:visit_cancel": "POST only, for administrators: a redirect or the visit form (in the matrix)",
 }
 NO_NOMINATION_EMAILS = {
     "judge_invitation": "invites a person to be a judge",

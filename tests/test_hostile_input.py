@@ -12,7 +12,7 @@ redirect after storing the value, and the value must come back escaped on the
 page that shows it. No input may give a 500.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -160,6 +160,7 @@ class FormFinder(HTMLParser):
         self.page = page
         self.forms = []
         self.current = None
+        self.formactions = []  # buttons of the current form that post it to a URL of their own
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -170,7 +171,10 @@ class FormFinder(HTMLParser):
                 action=urljoin(self.page, attrs.get("action") or self.page),
             )
             self.forms.append(self.current)
+            self.formactions = []
             return
+        if self.current is not None and tag in {"button", "input"} and attrs.get("formaction"):
+            self.formactions.append(urljoin(self.page, attrs["formaction"]))
         if self.current is None or not attrs.get("name") or "disabled" in attrs:
             return
         name, kind = attrs["name"], attrs.get("type", "text")
@@ -185,6 +189,10 @@ class FormFinder(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "form":
+            # The same fields, sent by a button with its own `formaction` (save a draft, or submit).
+            for action in self.formactions:
+                self.forms.append(replace(self.current, action=action))
+            self.formactions = []
             self.current = None
 
 

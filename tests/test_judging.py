@@ -110,7 +110,7 @@ def test_auto_assign_gives_k_clean_judges_balanced(client, world):
         judge=world["judges"][1], organisation=nominations[0].organisation, kind="employment"
     )
     client.force_login(world["admin"])
-    client.post(reverse("judging:panel", args=[world["panel"].pk]), {"action": "assign"})
+    client.post(reverse("judging:assign_judges", args=[world["panel"].pk]))
     assigned = {
         n.pk: set(Assignment.objects.filter(nomination=n).values_list("judge_id", flat=True)) for n in nominations
     }
@@ -167,17 +167,23 @@ def test_scores_are_drafted_then_submitted_and_locked(client, world, scored):
     criteria = list(world["category"].criteria.filter(stage="written"))
     client.force_login(assignment.judge)
     url = reverse("judging:score", args=[assignment.pk])
-    client.post(url, {f"score_{criteria[0].pk}": "7", f"comment_{criteria[0].pk}": "Strong", "save": "1"})
+    submit = reverse("judging:submit_scores", args=[assignment.pk])
+    page = client.get(url).content.decode()
+    assert f'action="{url}"' in page and f'formaction="{submit}"' in page  # one form, a URL per button
+    draft = client.post(url, {f"score_{criteria[0].pk}": "7", f"comment_{criteria[0].pk}": "Strong"})
+    assert draft["Location"] == url
     assignment.refresh_from_db()
     assert assignment.submitted_at is None
-    refused = client.post(url, {f"score_{criteria[0].pk}": "7", "submit": "1"})
+    refused = client.post(submit, {f"score_{criteria[0].pk}": "7", f"comment_{criteria[0].pk}": "Typed"})
     assert "Score every criterion before submitting: Outcomes" in refused.content.decode()
-    too_high = client.post(url, {f"score_{criteria[0].pk}": "11", "submit": "1"})
+    assert refused.context["form"][f"comment_{criteria[0].pk}"].value() == "Typed"  # nothing typed is lost
+    too_high = client.post(submit, {f"score_{criteria[0].pk}": "11"})
     assert "The score for Person-centred care must be 10 or less" in too_high.content.decode()
-    client.post(url, {f"score_{criteria[0].pk}": "7", f"score_{criteria[1].pk}": "9", "submit": "1"})
+    assert client.get(submit).status_code == 405
+    client.post(submit, {f"score_{criteria[0].pk}": "7", f"score_{criteria[1].pk}": "9"})
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None
-    client.post(url, {f"score_{criteria[0].pk}": "1", f"score_{criteria[1].pk}": "1", "submit": "1"})
+    client.post(submit, {f"score_{criteria[0].pk}": "1", f"score_{criteria[1].pk}": "1"})
     assert dict(assignment.scores.values_list("criterion_id", "score")) == {criteria[0].pk: 7, criteria[1].pk: 9}
 
 
@@ -350,11 +356,12 @@ def test_shortlist_top_n_is_published_with_emails(client, world, run_on_commit):
     assert Nomination.objects.get(pk=nominations[0].pk).state == NominationState.ELIGIBLE
     client.force_login(world["admin"])
     # Before the cycle's shortlist date, publishing needs a reason.
-    refused = client.post(url, {"action": "publish_shortlist"}, follow=True)
+    publish = reverse("judging:publish_shortlist", args=[world["panel"].pk])
+    refused = client.post(publish, {"early_reason": ""}, follow=True)
     assert "give the reason for publishing it earlier" in refused.content.decode()
     assert Nomination.objects.get(pk=nominations[0].pk).state == NominationState.ELIGIBLE
     with run_on_commit():
-        client.post(url, {"action": "publish_shortlist", "early_reason": "The awards evening moved forward"})
+        client.post(publish, {"early_reason": "The awards evening moved forward"})
     assert AuditEvent.objects.get(action="shortlist.published").reason == "The awards evening moved forward"
     states = {n.reference: Nomination.objects.get(pk=n.pk).state for n in nominations}
     assert states == {

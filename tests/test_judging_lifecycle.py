@@ -290,9 +290,8 @@ def test_manual_assignment_takes_only_eligible_nominations_and_explains_a_wrong_
         domain.override_assignment(world["admin"], nomination, world["judges"][3], add=True, reason="Expert")
     client.force_login(world["admin"])
     response = client.post(
-        reverse("judging:panel", args=[world["panel"].pk]),
+        reverse("judging:override_assignment", args=[world["panel"].pk]),
         {
-            "action": "override",
             "override-reference": "SCA-999999",
             "override-email": "j4@example.org",
             "override-change": "add",

@@ -312,13 +312,34 @@ def test_course_provider_verifies_only_its_own_courses(client, world):
     client.force_login(world["provider_user"])
     queue = client.get(reverse("leaders:verification"))
     assert [c.pk for c in queue.context["page"]] == [own.pk]
-    assert client.post(reverse("leaders:decide", args=[foreign.pk]), {"decision": "verify"}).status_code == 404
-    assert client.post(reverse("leaders:decide", args=[hand.pk]), {"decision": "verify"}).status_code == 404
-    client.post(reverse("leaders:decide", args=[own.pk]), {"decision": "verify"})
+    assert client.post(reverse("leaders:decide", args=[foreign.pk])).status_code == 404
+    assert client.post(reverse("leaders:decide", args=[hand.pk])).status_code == 404
+    assert client.post(reverse("leaders:reject", args=[foreign.pk]), {"reason": "Not ours"}).status_code == 404
+    client.post(reverse("leaders:decide", args=[own.pk]))
     own.refresh_from_db()
     foreign.refresh_from_db()
     assert (own.state, foreign.state) == ("verified", "self_declared")
     assert own.decided_by == world["provider_user"]
+
+
+def test_verify_and_reject_each_post_to_their_own_url(client, world):
+    leader = make_user(email="learner@example.org")
+    one = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
+    two = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 2, 1))
+    client.force_login(world["staff"])
+    queue = client.get(reverse("leaders:verification")).content.decode()
+    assert 'name="decision"' not in queue
+    for completion in (one, two):
+        assert f'action="{reverse("leaders:decide", args=[completion.pk])}"' in queue
+        assert f'action="{reverse("leaders:reject", args=[completion.pk])}"' in queue
+    assert client.get(reverse("leaders:reject", args=[one.pk])).status_code == 405
+    refused = client.post(reverse("leaders:reject", args=[one.pk]), {"reason": "  "}, follow=True)
+    assert "Give the reason for rejecting the completion" in refused.content.decode()
+    client.post(reverse("leaders:reject", args=[one.pk]), {"reason": "Certificate unreadable"})
+    client.post(reverse("leaders:decide", args=[two.pk]))
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert (one.state, one.rejection_reason, two.state) == ("rejected", "Certificate unreadable", "verified")
 
 
 def test_dashboard_is_for_academy_staff(client, world):

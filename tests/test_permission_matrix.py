@@ -13,7 +13,7 @@ second factor, as the Django admin's own form once allowed: every area but
 signing in, the help pages and the health check asks for the code.
 
 Arguments name objects of `tests.matrix_world` (provider A's draft, the judge's
-assignment...) or are literal values. A new URL pattern without a row fails
+assignment...; `panel_chair` is the chair's user id, added below) or are literal values. A new URL pattern without a row fails
 `test_every_url_pattern_has_a_row`. To print the observed table after changing a
 view: MATRIX_PRINT=1 pytest tests/test_permission_matrix.py -s
 """
@@ -105,6 +105,8 @@ awards:manage_sector_balance         GET   pk=cycle                             
 awards:manage_category_create        GET   cycle_pk=cycle                            login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 awards:manage_category_edit          GET   cycle_pk=cycle,pk=category                login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 awards:manage_category               GET   pk=category                               login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+awards:manage_question_create        POST  pk=category                               login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+awards:manage_criterion_create       POST  pk=category                               login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 awards:manage_question               GET   pk=question                               login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 awards:manage_question_delete        POST  pk=question                               login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
 awards:manage_criterion              GET   pk=criterion                              login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
@@ -119,6 +121,7 @@ judging:conflicts                    GET   -                                    
 judging:declare_conflict             GET   organisation_pk=org_b                     login 403   403   200   200   200   403   403   403   403   403   403   403   2fa
 judging:accept_invitation            GET   token=invitation_token                    login 302   302   302   302   302   302   302   302   302   302   302   302   2fa
 judging:score                        GET   pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
+judging:submit_scores                POST  pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:others_scores                GET   pk=assignment                             login 403   403   404   404   404   403   403   403   403   403   403   403   2fa
 judging:conflict_from_assignment     GET   pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:evidence                     GET   pk=assignment,evidence_pk=entry_evidence  login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
@@ -134,13 +137,24 @@ judging:no_award                     POST  pk=panel                             
 judging:export                       GET   pk=cycle,kind=scores,fmt=csv              login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:distribution                 GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:panel                        GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
+judging:add_panel_member             POST  pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+judging:remove_panel_member          POST  pk=panel,judge_pk=panel_chair             login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
+judging:set_panel_chair              POST  pk=panel,judge_pk=panel_chair             login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
+judging:activate_panel               POST  pk=panel                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
+judging:assign_judges                POST  pk=panel                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
+judging:override_assignment          POST  pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:results                      GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
+judging:tie_break                    POST  pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
+judging:publish_shortlist            POST  pk=panel                                  login 404   404   404   404   403   200   404   404   404   404   404   404   2fa
 judging:shortlist                    GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
 judging:reopen_scores                GET   pk=panel,assignment_pk=scored_assignment  login 404   404   404   404   200   404   404   404   404   404   404   404   2fa
 judging:visits                       GET   pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:final                        GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
+judging:record_final_result          POST  pk=panel,nomination_pk=entry              login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
+judging:sign_off                     POST  pk=panel                                  login 404   404   404   404   302   403   404   404   404   404   404   404   2fa
 judging:visit_new                    GET   nomination_pk=winner                      login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:visit_edit                   GET   nomination_pk=winner,pk=visit             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+judging:visit_cancel                 POST  nomination_pk=winner,pk=visit             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:feedback                     GET   pk=winner                                 login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
 judging:press                        GET   -                                         login 403   403   403   403   403   200   403   403   403   403   403   200   2fa
 judging:press_pack                   GET   pk=past_cycle                             login 403   403   403   403   403   200   403   403   403   403   403   200   2fa
@@ -185,6 +199,7 @@ leaders:certificate                  GET   pk=awaiting_completion               
 leaders:credential                   GET   pk=verified_completion                    login 404   404   404   404   404   404   404   404   404   200   404   404   2fa
 leaders:verification                 GET   -                                         login 403   403   403   403   403   403   200   200   200   403   403   403   2fa
 leaders:decide                       POST  pk=awaiting_completion                    login 404   404   404   404   404   404   302   302   404   404   404   404   2fa
+leaders:reject                       POST  pk=awaiting_completion                    login 404   404   404   404   404   404   302   302   404   404   404   404   2fa
 leaders:appointment_new              GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:appointment_change           GET   pk=dass_appointment                       login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 leaders:dashboard                    GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
@@ -251,8 +266,14 @@ def observe(client, method, url) -> str:
 # Cells where a 403 names an object the person can already see elsewhere, so a
 # 404 for a missing id reveals nothing: academy staff read every condition but
 # only the course provider answers one; awards administrators read every panel
-# but only its chair decides that no award is made.
-SEES_THE_OBJECT = {("accreditation:condition_response", "assessor"), ("judging:no_award", "awards_admin")}
+# but only its chair decides that no award is made or signs the panel off; the
+# chair reads the ranking but only an administrator publishes the shortlist.
+SEES_THE_OBJECT = {
+    ("accreditation:condition_response", "assessor"),
+    ("judging:no_award", "awards_admin"),
+    ("judging:sign_off", "awards_admin"),
+    ("judging:publish_shortlist", "chair"),
+}
 
 
 def has_object_id(world, arguments) -> bool:
@@ -261,6 +282,8 @@ def has_object_id(world, arguments) -> bool:
 
 def test_permission_matrix():
     world = build_world()
+    # The panel's chair, as the member a panel's administrator changes (judging:set_panel_chair...).
+    world.objects["panel_chair"] = world.people["chair"].pk
     rows = parse_matrix(MATRIX)
     observed = {name: {} for name in rows}
     enumeration_leaks = []

@@ -1,15 +1,12 @@
 """Awards administrators: cycles, categories, nominations, eligibility, extensions, balance."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from accounts import audit
 from accounts.views import permission_required
 from core.errors import DomainError
 from core.paging import get_page
@@ -24,28 +21,20 @@ from ..forms import (
     EligibilityForm,
     ExtensionForm,
     NominationFilterForm,
+    ProgrammeForm,
     QuestionForm,
 )
-from ..models import Category, Criterion, Cycle, Programme, Question
+from ..models import Category, Criterion, Cycle, Question
 from .common import nomination_timeline, visible_nomination
 
 manage_required = permission_required("awards.manage")
-
-
-class ProgrammeForm(forms.ModelForm):
-    class Meta:
-        model = Programme
-        fields = ["name", "reference_prefix", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 @manage_required
 def cycles(request):
     programme_form = ProgrammeForm(request.POST or None, prefix="programme")
     if request.method == "POST" and programme_form.is_valid():
-        with transaction.atomic():
-            programme = programme_form.save()
-            audit.record(actor=request.user, action="programme.created", obj=programme, after={"name": programme.name})
+        programme = domain.save_programme(request.user, programme_form.save(commit=False))
         messages.success(request, f"{programme.name} has been created.")
         return redirect("awards:manage_cycles")
     all_cycles = Cycle.objects.select_related("programme").annotate(
@@ -112,42 +101,21 @@ def cycle_detail(request, pk):
     )
 
 
-def _save_with_audit(user, instance, action):
-    with transaction.atomic():
-        created = instance.pk is None
-        instance.save()
-        audit.record(actor=user, action=f"{action}.{'created' if created else 'changed'}", obj=instance)
-    return instance
-
-
 @manage_required
 def category_form(request, cycle_pk, pk=None):
     cycle = get_object_or_404(Cycle, pk=cycle_pk)
     category = get_object_or_404(Category, pk=pk, cycle=cycle) if pk else Category(cycle=cycle)
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
-        category = _save_with_audit(request.user, form.save(commit=False), "category")
+        category = domain.save_category(request.user, form.save(commit=False))
         messages.success(request, f"{category.name} has been saved.")
         return redirect("awards:manage_category", pk=category.pk)
     return render(request, "awards/manage/category_form.html", {"form": form, "cycle": cycle, "category": category})
 
 
-@manage_required
-def category_detail(request, pk):
-    category = get_object_or_404(Category.objects.select_related("cycle__programme"), pk=pk)
-    question_form = QuestionForm(request.POST or None, prefix="question") if "question-text" in request.POST else None
-    criterion_form = (
-        CriterionForm(request.POST or None, prefix="criterion") if "criterion-name" in request.POST else None
-    )
-    for form, kind in ((question_form, "question"), (criterion_form, "criterion")):
-        if form is not None and form.is_valid():
-            item = form.save(commit=False)
-            item.category = category
-            _save_with_audit(request.user, item, kind)
-            messages.success(
-                request, "The question has been added." if kind == "question" else "The criterion has been added."
-            )
-            return redirect("awards:manage_category", pk=category.pk)
+def _category_page(request, category, *, question_form=None, criterion_form=None):
+    """The category with its questions and criteria; its two forms post to
+    views of their own, and one that fails comes back here with what was typed."""
     criteria = list(category.criteria.all())
     return render(
         request,
@@ -163,12 +131,50 @@ def category_detail(request, pk):
     )
 
 
+def _category(pk) -> Category:
+    return get_object_or_404(Category.objects.select_related("cycle__programme"), pk=pk)
+
+
+@manage_required
+@require_safe
+def category_detail(request, pk):
+    return _category_page(request, _category(pk))
+
+
+@manage_required
+@require_POST
+def question_create(request, pk):
+    category = _category(pk)
+    form = QuestionForm(request.POST, prefix="question")
+    if not form.is_valid():
+        return _category_page(request, category, question_form=form)
+    item = form.save(commit=False)
+    item.category = category
+    domain.save_question(request.user, item)
+    messages.success(request, "The question has been added.")
+    return redirect("awards:manage_category", pk=category.pk)
+
+
+@manage_required
+@require_POST
+def criterion_create(request, pk):
+    category = _category(pk)
+    form = CriterionForm(request.POST, prefix="criterion")
+    if not form.is_valid():
+        return _category_page(request, category, criterion_form=form)
+    item = form.save(commit=False)
+    item.category = category
+    domain.save_criterion(request.user, item)
+    messages.success(request, "The criterion has been added.")
+    return redirect("awards:manage_category", pk=category.pk)
+
+
 @manage_required
 def question_edit(request, pk):
     question = get_object_or_404(Question.objects.select_related("category__cycle"), pk=pk)
     form = QuestionForm(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
-        _save_with_audit(request.user, form.save(commit=False), "question")
+        domain.save_question(request.user, form.save(commit=False))
         messages.success(request, "The question has been saved.")
         return redirect("awards:manage_category", pk=question.category_id)
     return render(request, "awards/manage/item_form.html", {"form": form, "item": question, "kind": "question"})
@@ -179,7 +185,7 @@ def criterion_edit(request, pk):
     criterion = get_object_or_404(Criterion.objects.select_related("category__cycle"), pk=pk)
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
-        _save_with_audit(request.user, form.save(commit=False), "criterion")
+        domain.save_criterion(request.user, form.save(commit=False))
         messages.success(request, "The criterion has been saved.")
         return redirect("awards:manage_category", pk=criterion.category_id)
     return render(request, "awards/manage/item_form.html", {"form": form, "item": criterion, "kind": "criterion"})
@@ -189,25 +195,28 @@ def criterion_edit(request, pk):
 @require_POST
 def question_delete(request, pk):
     question = get_object_or_404(Question, pk=pk)
-    if question.answers.exists():
-        messages.error(request, "This question has answers, so it cannot be deleted. Edit its wording instead.")
+    category_pk = question.category_id
+    try:
+        domain.delete_question(request.user, question)
+    except DomainError as error:
+        messages.error(request, str(error))
     else:
-        with transaction.atomic():
-            audit.record(actor=request.user, action="question.deleted", obj=question, before={"text": question.text})
-            question.delete()
         messages.success(request, "The question has been deleted.")
-    return redirect("awards:manage_category", pk=question.category_id)
+    return redirect("awards:manage_category", pk=category_pk)
 
 
 @manage_required
 @require_POST
 def criterion_delete(request, pk):
     criterion = get_object_or_404(Criterion, pk=pk)
-    with transaction.atomic():
-        audit.record(actor=request.user, action="criterion.deleted", obj=criterion, before={"name": criterion.name})
-        criterion.delete()
-    messages.success(request, "The criterion has been deleted.")
-    return redirect("awards:manage_category", pk=criterion.category_id)
+    category_pk = criterion.category_id
+    try:
+        domain.delete_criterion(request.user, criterion)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The criterion has been deleted.")
+    return redirect("awards:manage_category", pk=category_pk)
 
 
 @manage_required

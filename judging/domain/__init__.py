@@ -20,8 +20,10 @@ from .panels import (
     add_panel_member,
     auto_assign,
     composition_problems,
+    open_panels,
     override_assignment,
     remove_panel_member,
+    save_rules,
     set_chair,
 )
 from .publication import (
@@ -47,6 +49,7 @@ __all__ = [
     "cancel_visit",
     "category_results",
     "composition_problems",
+    "open_panels",
     "decide_shortlist",
     "declare_conflict",
     "final_scores",
@@ -59,6 +62,7 @@ __all__ = [
     "record_no_award",
     "record_tie_break",
     "remove_panel_member",
+    "save_rules",
     "reopen_panel",
     "reopen_scores",
     "reschedule_visit",

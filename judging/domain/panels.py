@@ -16,11 +16,46 @@ from core.states import move, move_all
 
 from ..assignment import NominationToAssign, plan_assignments
 from ..enums import ASSIGNMENT_TRANSITIONS, PANEL_TRANSITIONS, AssignmentState, PanelState, Stage
-from ..models import Assignment, ConflictDeclaration, Panel, PanelMember
+from ..models import Assignment, ConflictDeclaration, CycleRules, Panel, PanelMember
 from ..queries import conflict_pairs
 from ._common import _scores_changed, rules_for
 
 # Panels ------------------------------------------------------------------------------
+
+RULE_FIELDS = ["min_panel_size", "min_lived_experience", "min_sectors", "disagreement_threshold", "shortlist_size"]
+
+
+@transaction.atomic
+def save_rules(admin, rules: CycleRules) -> CycleRules:
+    """Saves a cycle's judging rules (panel composition, disagreement
+    threshold, shortlist size) with what changed in the audit log. Once any
+    panel of the cycle is signed off, its decisions were taken under these
+    rules, so they no longer change."""
+    require(admin, "judging.manage")
+    if Panel.objects.filter(category__cycle=rules.cycle_id, state=PanelState.SIGNED_OFF).exists():
+        raise DomainError("A panel of this cycle has signed off: its judging rules no longer change")
+    saved = CycleRules.objects.filter(pk=rules.pk).values(*RULE_FIELDS).first() or {}
+    changed = {f: getattr(rules, f) for f in RULE_FIELDS if saved.get(f) != getattr(rules, f)}
+    rules.save()
+    audit.record(
+        actor=admin,
+        action="judging.rules_saved",
+        obj=rules.cycle,
+        before={f: saved[f] for f in changed if f in saved},
+        after=changed,
+    )
+    return rules
+
+
+@transaction.atomic
+def open_panels(admin, cycle) -> int:
+    """A panel, being set up, for each category of the cycle that has none yet."""
+    require(admin, "judging.manage")
+    missing = list(cycle.categories.filter(panel__isnull=True))
+    Panel.objects.bulk_create([Panel(category=category) for category in missing])
+    for category in missing:
+        audit.record(actor=admin, action="panel.opened", obj=category, after={"category": category.name})
+    return len(missing)
 
 
 def composition_problems(panel: Panel) -> list[str]:

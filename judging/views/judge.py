@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
 from accounts.views import permission_required
@@ -135,22 +136,25 @@ def _own_assignment(user, pk, fact=Fact.ENTRY):
     return assignment, audience, phase
 
 
-@judge_required
-def score(request, pk):
+def _scores(request, pk, *, submit: bool):
+    """The scoring page; a POST saves the typed scores as a draft, or submits
+    them. Either way, what fails comes back with what was typed."""
     assignment, audience, phase = _own_assignment(request.user, pk)
     nomination = assignment.nomination
     criteria = list(nomination.category.criteria.filter(stage=assignment.stage))
     existing = {s.criterion_id: (s.score, s.comment) for s in assignment.scores.all()}
     form = ScoreForm(request.POST or None, criteria=criteria, existing=existing)
     if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
         try:
             domain.save_scores(request.user, assignment, form.scores(), submit=submit)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Your scores have been submitted." if submit else "Your draft has been saved.")
-            return redirect("judging:home" if submit else "judging:score", **({} if submit else {"pk": pk}))
+            if submit:
+                messages.success(request, "Your scores have been submitted.")
+                return redirect("judging:home")
+            messages.success(request, "Your draft has been saved.")
+            return redirect("judging:score", pk=pk)
     hidden = anonymise.is_anonymised(nomination, audience, phase)
     show = (lambda text: anonymise.redact(text, nomination)) if hidden else (lambda text: text)
     answers = [
@@ -180,6 +184,19 @@ def score(request, pk):
             "may_see_others": assignment.is_submitted,
         },
     )
+
+
+@judge_required
+def score(request, pk):
+    """The nomination and the judge's scores; a POST here saves a draft."""
+    return _scores(request, pk, submit=False)
+
+
+@judge_required
+@require_POST
+def submit_scores(request, pk):
+    """The same form's other button: submit the scores, which locks them."""
+    return _scores(request, pk, submit=True)
 
 
 @judge_required

@@ -1,16 +1,20 @@
 """Administrators and panel chairs: judges, panels, assignment, results, shortlist,
-visits, final decisions, sign-off and publication."""
+visits, final decisions, sign-off and publication.
+
+One view per action: a page's forms each post to a view of their own, which
+on failure shows the page again with what was typed."""
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.enums import SiteRole
 from accounts.models import User
@@ -20,7 +24,7 @@ from awards.enums import NominationState
 from awards.models import Cycle, Nomination
 from core.errors import DomainError
 from core.exports import table_response
-from core.forms import is_id
+from core.formats import uk_datetime
 
 from .. import domain, reports
 from ..enums import AssignmentState, PanelState, Stage
@@ -30,13 +34,14 @@ from ..forms import (
     JudgeEmailForm,
     NoAwardForm,
     OverrideForm,
+    PublishShortlistForm,
     ReasonForm,
     RulesForm,
     ShortlistForm,
     TieBreakForm,
     VisitForm,
 )
-from ..models import Assignment, JudgeInvitation, Panel, Publication, ShortlistEntry, SiteVisit
+from ..models import Assignment, CycleRules, JudgeInvitation, Panel, Publication, ShortlistEntry, SiteVisit
 from ..queries import (
     audiences_for,
     conflicted_organisations,
@@ -46,17 +51,9 @@ from ..queries import (
     withheld_from,
 )
 from ..results import cached_category_results
-from ..rules import may_act_as_chair
+from ..rules import chairs_panel, may_act_as_chair
 
 manage_required = permission_required("judging.manage")
-
-
-def _posted_id(request, name) -> int:
-    """The id a page put in a hidden field; anything else means the form was altered."""
-    value = request.POST.get(name, "")
-    if not is_id(value):
-        raise BadRequest(f"The form's {name} is not valid")
-    return int(value)
 
 
 def _panel_for(user, pk) -> Panel:
@@ -128,55 +125,15 @@ def cycle_panels(request, pk):
     )
 
 
-@login_required
-def panel_detail(request, pk):
-    panel = _panel_for(request.user, pk)
+def _managed_panel(pk) -> Panel:
+    """A panel for an administrator's change (the view has checked judging.manage)."""
+    return get_object_or_404(Panel.objects.select_related("category__cycle__programme", "chair"), pk=pk)
+
+
+def _panel_page(request, panel, *, member_form=None, override_form=None):
+    """The panel page: members, composition and assignments. The forms on it
+    post to views of their own; one that fails comes back here with what was typed."""
     is_admin = request.user.has_perm("judging.manage")
-    member_form = JudgeEmailForm(prefix="member")
-    override_form = OverrideForm(prefix="override", category=panel.category)
-    if request.method == "POST" and is_admin:
-        action = request.POST.get("action")
-        try:
-            if action == "add_member":
-                member_form = JudgeEmailForm(request.POST, prefix="member")
-                if member_form.is_valid():
-                    domain.add_panel_member(request.user, panel, member_form.judge)
-                    messages.success(request, f"{member_form.judge.email} has joined the panel.")
-                    return redirect("judging:panel", pk=pk)
-            elif action in ("remove_member", "set_chair"):
-                judge = get_object_or_404(User, pk=_posted_id(request, "judge"))
-                if action == "remove_member":
-                    domain.remove_panel_member(request.user, panel, judge)
-                else:
-                    domain.set_chair(request.user, panel, judge)
-                messages.success(request, "The panel has been updated.")
-                return redirect("judging:panel", pk=pk)
-            elif action == "activate":
-                domain.activate_panel(request.user, panel)
-                messages.success(request, "The panel is active.")
-                return redirect("judging:panel", pk=pk)
-            elif action == "assign":
-                plan = domain.auto_assign(request.user, panel.category)
-                count = sum(len(v) for v in plan.new.values())
-                messages.success(request, f"{count} assignment{'s' if count != 1 else ''} made.")
-                return redirect("judging:panel", pk=pk)
-            elif action == "override":
-                override_form = OverrideForm(request.POST, prefix="override", category=panel.category)
-                if override_form.is_valid():
-                    domain.override_assignment(
-                        request.user,
-                        override_form.nomination,
-                        override_form.judge,
-                        add=override_form.cleaned_data["change"] == "add",
-                        reason=override_form.cleaned_data["reason"],
-                    )
-                    messages.success(request, "The assignment has been changed.")
-                    return redirect("judging:panel", pk=pk)
-            else:
-                raise BadRequest("Unknown action")
-        except DomainError as error:
-            messages.error(request, str(error))
-            return redirect("judging:panel", pk=pk)
     members = list(
         User.objects.filter(panel_memberships__panel=panel)
         .select_related("judge_profile")
@@ -231,74 +188,172 @@ def panel_detail(request, pk):
             "problems": domain.composition_problems(panel),
             "nominations": eligible,
             "short": [(n, short[n.pk]) for n in eligible if n.pk in short],
-            "member_form": member_form,
-            "override_form": override_form,
+            "member_form": member_form or JudgeEmailForm(prefix="member"),
+            "override_form": override_form or OverrideForm(prefix="override", category=panel.category),
             "k": panel.category.judges_per_nomination,
         },
     )
 
 
+@login_required
+@require_safe
+def panel_detail(request, pk):
+    return _panel_page(request, _panel_for(request.user, pk))
+
+
+@manage_required
+@require_POST
+def add_panel_member(request, pk):
+    panel = _managed_panel(pk)
+    form = JudgeEmailForm(request.POST, prefix="member")
+    if form.is_valid():
+        try:
+            domain.add_panel_member(request.user, panel, form.judge)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{form.judge.email} has joined the panel.")
+            return redirect("judging:panel", pk=panel.pk)
+    return _panel_page(request, panel, member_form=form)
+
+
+@manage_required
+@require_POST
+def remove_panel_member(request, pk, judge_pk):
+    panel = _managed_panel(pk)
+    judge = get_object_or_404(User, pk=judge_pk)
+    try:
+        domain.remove_panel_member(request.user, panel, judge)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The panel has been updated.")
+    return redirect("judging:panel", pk=panel.pk)
+
+
+@manage_required
+@require_POST
+def set_panel_chair(request, pk, judge_pk):
+    panel = _managed_panel(pk)
+    judge = get_object_or_404(User, pk=judge_pk)
+    try:
+        domain.set_chair(request.user, panel, judge)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The panel has been updated.")
+    return redirect("judging:panel", pk=panel.pk)
+
+
+@manage_required
+@require_POST
+def activate_panel(request, pk):
+    panel = _managed_panel(pk)
+    try:
+        domain.activate_panel(request.user, panel)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The panel is active.")
+    return redirect("judging:panel", pk=panel.pk)
+
+
+@manage_required
+@require_POST
+def assign_judges(request, pk):
+    panel = _managed_panel(pk)
+    try:
+        plan = domain.auto_assign(request.user, panel.category)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        count = sum(len(v) for v in plan.new.values())
+        messages.success(request, f"{count} assignment{'s' if count != 1 else ''} made.")
+    return redirect("judging:panel", pk=panel.pk)
+
+
+@manage_required
+@require_POST
+def override_assignment(request, pk):
+    panel = _managed_panel(pk)
+    form = OverrideForm(request.POST, prefix="override", category=panel.category)
+    if form.is_valid():
+        try:
+            domain.override_assignment(
+                request.user,
+                form.nomination,
+                form.judge,
+                add=form.cleaned_data["change"] == "add",
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The assignment has been changed.")
+            return redirect("judging:panel", pk=panel.pk)
+    return _panel_page(request, panel, override_form=form)
+
+
 RANKING_PAGE_SIZE = 50
 
 
-@login_required
-def results(request, pk):
-    """The ranking, 50 nominations a page: chair and administrators only.
-    Judges get 404. The chair records casting decisions here; the shortlist
-    and reopening a judge's scores have pages of their own.
+@dataclass
+class _Ranking:
+    """The ranking of one stage as one viewer may see it, and the casting decisions open to them."""
 
-    What each row shows comes from awards.disclosure: a viewer with a
-    conflict of interest with an entrant does not see its row, nor does a
-    viewer who is one of its judges and has not submitted their own scores;
-    names of entrants are hidden while a cycle judges anonymously."""
-    panel = _panel_for(request.user, pk)
+    rules: CycleRules
+    rows: list
+    conflicted: set
+    waiting: set
+    shown: list
+    is_admin: bool
+    is_chair: bool
+    chair_conflicted: set
+    tied: list
+    may_cast: bool
+
+
+def _stage(request) -> str:
     stage = request.GET.get("stage", Stage.WRITTEN)
     if stage not in Stage.values:
         raise Http404
+    return stage
+
+
+def _ranking(user, panel, stage) -> _Ranking:
     rules = domain.rules_for(panel.category.cycle)
     rows = cached_category_results(panel, stage, rules.disagreement_threshold)
-    conflicted, waiting = withheld_from(request.user, panel.category, stage)
+    conflicted, waiting = withheld_from(user, panel.category, stage)
     shown = [row for row in rows if row.nomination_id not in conflicted and row.nomination_id not in waiting]
-    is_admin = request.user.has_perm("judging.manage")
-    is_chair = panel.chair_id == request.user.pk
+    is_admin = user.has_perm("judging.manage")
+    is_chair = chairs_panel(user, panel)
     # Where the chair has a conflict, an administrator takes the chair's decisions.
     chair_conflicted = set()
     if is_admin and not is_chair and panel.chair:
         chair_conflicted = withheld_from(panel.chair, panel.category, stage)[0]
     tied = [row for row in shown if row.tied]
     may_cast = bool(tied) and (is_chair or any(row.nomination_id in chair_conflicted for row in tied))
-    tie_form = TieBreakForm(request.POST or None, rows=tied, prefix="tie")
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action not in ("tie", "publish_shortlist"):
-            raise BadRequest("Unknown action")
-        try:
-            if action == "tie" and tie_form.is_valid():
-                preferred = get_object_or_404(Nomination, pk=tie_form.cleaned_data["preferred"])
-                over = get_object_or_404(Nomination, pk=tie_form.cleaned_data["over"])
-                domain.record_tie_break(
-                    request.user,
-                    panel.category,
-                    stage=stage,
-                    preferred=preferred,
-                    over=over,
-                    reason=tie_form.cleaned_data["reason"],
-                )
-                messages.success(request, "The casting decision has been recorded.")
-                return redirect(f"{request.path}?stage={stage}")
-            if action == "publish_shortlist":
-                domain.publish_shortlist(
-                    request.user, panel.category, early_reason=request.POST.get("early_reason", "")
-                )
-                messages.success(request, "The shortlist has been published and providers told.")
-                return redirect(f"{request.path}?stage={stage}")
-        except DomainError as error:
-            messages.error(request, str(error))
-    page = Paginator(shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return _Ranking(rules, rows, conflicted, waiting, shown, is_admin, is_chair, chair_conflicted, tied, may_cast)
+
+
+def _results_url(panel, stage) -> str:
+    return f"{reverse('judging:results', args=[panel.pk])}?stage={stage}"
+
+
+def _results_page(request, panel, stage, ranking, *, tie_form=None, publish_form=None):
+    """The ranking page. Its forms post to views of their own; one that fails
+    comes back here with what was typed."""
+    page = Paginator(ranking.shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     shortlist = dict(
         ShortlistEntry.objects.filter(nomination__category=panel.category).values_list("nomination_id", "shortlisted")
     )
-    viewer = Audience.ADMIN if is_admin else Audience.CHAIR
+    viewer = Audience.ADMIN if ranking.is_admin else Audience.CHAIR
+    due = panel.category.cycle.shortlist_published
+    publishing_early = timezone.now() < due
+    publish_form = publish_form or PublishShortlistForm()
+    early_question = f"The shortlist is due at {uk_datetime(due)}: why publish it before then?"
+    publish_form.fields["early_reason"].label = early_question
+    all_ids = {row.nomination_id for row in ranking.rows}
     return render(
         request,
         "judging/manage/results.html",
@@ -308,26 +363,98 @@ def results(request, pk):
             "stages": Stage.choices,
             "page": page,
             "rows": _ranking_rows(
-                panel, page, stage, shortlist, viewer, may_reopen=is_chair, chair_conflicted=chair_conflicted
+                panel,
+                page,
+                stage,
+                shortlist,
+                viewer,
+                may_reopen=ranking.is_chair,
+                chair_conflicted=ranking.chair_conflicted,
             ),
             "summary": {
-                "ranked": len(shown),
-                "disagreement": sum(row.disagreement for row in shown),
-                "needs_casting_vote": sum(row.needs_casting_vote for row in shown),
+                "ranked": len(ranking.shown),
+                "disagreement": sum(row.disagreement for row in ranking.shown),
+                "needs_casting_vote": sum(row.needs_casting_vote for row in ranking.shown),
             },
-            "withheld_conflicted": len(conflicted & {row.nomination_id for row in rows}),
-            "withheld_waiting": len(waiting & {row.nomination_id for row in rows}),
-            "renumbered": len(shown) != len(rows),
-            "may_cast": may_cast,
-            "is_chair": is_chair,
-            "may_shortlist": is_admin or (is_chair and not conflicted),
-            "is_admin": is_admin,
-            "rules": rules,
-            "tie_form": tie_form if may_cast else None,
+            "withheld_conflicted": len(ranking.conflicted & all_ids),
+            "withheld_waiting": len(ranking.waiting & all_ids),
+            "renumbered": len(ranking.shown) != len(ranking.rows),
+            "may_cast": ranking.may_cast,
+            "is_chair": ranking.is_chair,
+            "may_shortlist": ranking.is_admin or (ranking.is_chair and not ranking.conflicted),
+            "is_admin": ranking.is_admin,
+            "rules": ranking.rules,
+            "tie_form": (tie_form or TieBreakForm(rows=ranking.tied, prefix="tie")) if ranking.may_cast else None,
+            "publish_form": publish_form,
             "shortlisted": sum(shortlist.values()),
-            "publishing_early": timezone.now() < panel.category.cycle.shortlist_published,
+            "publishing_early": publishing_early,
         },
     )
+
+
+@login_required
+@require_safe
+def results(request, pk):
+    """The ranking, 50 nominations a page: chair and administrators only.
+    Judges get 404. The chair records casting decisions from here
+    (tie_break), an administrator publishes the shortlist (publish_shortlist);
+    the shortlist and reopening a judge's scores have pages of their own.
+
+    What each row shows comes from awards.disclosure: a viewer with a
+    conflict of interest with an entrant does not see its row, nor does a
+    viewer who is one of its judges and has not submitted their own scores;
+    names of entrants are hidden while a cycle judges anonymously."""
+    panel = _panel_for(request.user, pk)
+    stage = _stage(request)
+    return _results_page(request, panel, stage, _ranking(request.user, panel, stage))
+
+
+@login_required
+@require_POST
+def tie_break(request, pk):
+    """The chair's casting decision between tied nominations (an
+    administrator's, where the chair has a conflict; the domain checks which)."""
+    panel = _panel_for(request.user, pk)
+    stage = _stage(request)
+    ranking = _ranking(request.user, panel, stage)
+    form = TieBreakForm(request.POST, rows=ranking.tied, prefix="tie")
+    if form.is_valid():
+        preferred = get_object_or_404(Nomination, pk=form.cleaned_data["preferred"])
+        over = get_object_or_404(Nomination, pk=form.cleaned_data["over"])
+        try:
+            domain.record_tie_break(
+                request.user,
+                panel.category,
+                stage=stage,
+                preferred=preferred,
+                over=over,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The casting decision has been recorded.")
+            return redirect(_results_url(panel, stage))
+    return _results_page(request, panel, stage, ranking, tie_form=form)
+
+
+@login_required
+@require_POST
+def publish_shortlist(request, pk):
+    """An administrator publishes the decided shortlist and providers are told
+    (the domain checks who may, and asks for a reason before the due date)."""
+    panel = _panel_for(request.user, pk)
+    stage = _stage(request)
+    form = PublishShortlistForm(request.POST)
+    if form.is_valid():
+        try:
+            domain.publish_shortlist(request.user, panel.category, early_reason=form.cleaned_data["early_reason"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The shortlist has been published and providers told.")
+            return redirect(_results_url(panel, stage))
+    return _results_page(request, panel, stage, _ranking(request.user, panel, stage), publish_form=form)
 
 
 def _ranking_rows(panel, page, stage, shortlist, viewer, *, may_reopen, chair_conflicted) -> list[dict]:
@@ -492,11 +619,21 @@ def visits(request, pk):
     )
 
 
-@manage_required
-def visit_form(request, nomination_pk, pk=None):
-    nomination = get_object_or_404(Nomination.objects.select_related("category", "created_by"), pk=nomination_pk)
-    site_visit = get_object_or_404(SiteVisit, pk=pk, nomination=nomination) if pk else None
-    panel = get_object_or_404(Panel, category=nomination.category)
+def _visit_page(request, nomination, site_visit, panel, *, form=None, cancel_form=None):
+    return render(
+        request,
+        "judging/manage/visit_form.html",
+        {
+            "form": form,
+            "nomination": nomination,
+            "visit": site_visit,
+            "cancel_form": cancel_form or ReasonForm(prefix="cancel"),
+            "panel": panel,
+        },
+    )
+
+
+def _visit_form(data, nomination, site_visit, panel) -> VisitForm:
     panel_judges = User.objects.filter(panel_memberships__panel=panel).select_related("judge_profile").order_by("email")
     initial = {
         "address": nomination.service_address,
@@ -514,41 +651,61 @@ def visit_form(request, nomination_pk, pk=None):
             "provider_contact_phone": site_visit.provider_contact_phone,
             "judges": list(site_visit.judges.all()),
         }
-    form = VisitForm(request.POST or None, initial=initial, panel_judges=panel_judges)
-    cancel_form = ReasonForm(prefix="cancel")
-    if request.method == "POST":
+    return VisitForm(data, initial=initial, panel_judges=panel_judges)
+
+
+def _visit_objects(nomination_pk, pk):
+    nomination = get_object_or_404(Nomination.objects.select_related("category", "created_by"), pk=nomination_pk)
+    site_visit = get_object_or_404(SiteVisit, pk=pk, nomination=nomination) if pk else None
+    panel = get_object_or_404(Panel, category=nomination.category)
+    return nomination, site_visit, panel
+
+
+@manage_required
+def visit_form(request, nomination_pk, pk=None):
+    """Arrange a visit (visit_new) or change one (visit_edit); cancelling has a view of its own."""
+    nomination, site_visit, panel = _visit_objects(nomination_pk, pk)
+    form = _visit_form(request.POST or None, nomination, site_visit, panel)
+    if request.method == "POST" and form.is_valid():
+        judges_chosen = list(form.cleaned_data["judges"])
         try:
-            if request.POST.get("action") == "cancel" and site_visit:
-                cancel_form = ReasonForm(request.POST, prefix="cancel")
-                if cancel_form.is_valid():
-                    domain.cancel_visit(request.user, site_visit, reason=cancel_form.cleaned_data["reason"])
-                    messages.success(request, "The visit has been cancelled and everyone told.")
-                    return redirect("judging:visits", pk=panel.pk)
-            elif form.is_valid():
-                judges_chosen = list(form.cleaned_data["judges"])
-                if site_visit:
-                    domain.reschedule_visit(request.user, site_visit, judges_chosen, **form.details())
-                    messages.success(request, "The visit has been changed and an updated invitation sent.")
-                else:
-                    domain.schedule_visit(request.user, nomination, judges_chosen, **form.details())
-                    messages.success(request, "The visit has been arranged and invitations sent.")
-                return redirect("judging:visits", pk=panel.pk)
+            if site_visit:
+                domain.reschedule_visit(request.user, site_visit, judges_chosen, **form.details())
+            else:
+                domain.schedule_visit(request.user, nomination, judges_chosen, **form.details())
         except DomainError as error:
             form.add_error(None, str(error))
-    return render(
-        request,
-        "judging/manage/visit_form.html",
-        {"form": form, "nomination": nomination, "visit": site_visit, "cancel_form": cancel_form, "panel": panel},
-    )
+        else:
+            messages.success(
+                request,
+                "The visit has been changed and an updated invitation sent."
+                if site_visit
+                else "The visit has been arranged and invitations sent.",
+            )
+            return redirect("judging:visits", pk=panel.pk)
+    return _visit_page(request, nomination, site_visit, panel, form=form)
 
 
-@login_required
-def final(request, pk):
-    """Finalists with their combined scores; the chair records awards and
-    signs off. A finalist whose entrant the viewer has a conflict with is not
-    shown to them, nor one whose site-visit scores they have yet to submit;
-    where the chair has a conflict, an administrator takes the decision."""
-    panel = _panel_for(request.user, pk)
+@manage_required
+@require_POST
+def cancel_visit(request, nomination_pk, pk):
+    nomination, site_visit, panel = _visit_objects(nomination_pk, pk)
+    cancel_form = ReasonForm(request.POST, prefix="cancel")
+    if cancel_form.is_valid():
+        try:
+            domain.cancel_visit(request.user, site_visit, reason=cancel_form.cleaned_data["reason"])
+        except DomainError as error:
+            cancel_form.add_error(None, str(error))
+        else:
+            messages.success(request, "The visit has been cancelled and everyone told.")
+            return redirect("judging:visits", pk=panel.pk)
+    form = _visit_form(None, nomination, site_visit, panel)
+    return _visit_page(request, nomination, site_visit, panel, form=form, cancel_form=cancel_form)
+
+
+def _final_page(request, panel, *, bound=None):
+    """Finalists with their combined scores, and a decision form for each the
+    viewer may decide; `bound` is a form that failed, shown with what was typed."""
     scores = domain.final_scores(panel.category)
     finalists = list(
         Nomination.objects.filter(
@@ -562,7 +719,7 @@ def final(request, pk):
     hidden = (Audience.ENTRANT, Audience.CONFLICTED_JUDGE, Audience.ASSIGNED_JUDGE)
     withheld = sum(audiences[n.pk] in hidden for n in finalists)
     shown = [n for n in finalists if audiences[n.pk] not in hidden]
-    is_chair = panel.chair_id == request.user.pk
+    is_chair = chairs_panel(request.user, panel)
     chair_conflicted = (
         conflicted_organisations(panel.chair, {n.organisation_id for n in finalists}) if panel.chair else set()
     )
@@ -579,29 +736,15 @@ def final(request, pk):
         (is_chair and not any(n.organisation_id in chair_conflicted for n in deciding))
         or (not is_chair and is_admin and any(n.organisation_id in chair_conflicted for n in deciding))
     )
-    forms_by_id = {}
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "sign_off":
-                domain.sign_off(request.user, panel)
-                messages.success(request, "The panel's decisions have been signed off.")
-                return redirect("judging:final", pk=pk)
-            nomination = get_object_or_404(Nomination, pk=_posted_id(request, "nomination"), category=panel.category)
-            form = FinalResultForm(request.POST, prefix=f"n{nomination.pk}")
-            forms_by_id[nomination.pk] = form
-            if form.is_valid():
-                domain.record_final_result(request.user, nomination, **form.cleaned_data)
-                messages.success(request, f"The decision for {nomination.reference} has been recorded.")
-                return redirect("judging:final", pk=pk)
-        except DomainError as error:
-            messages.error(request, str(error))
     rows = []
     for nomination in shown:
         result = getattr(nomination, "final_result", None)
         initial = {"award": result.award, "citation": result.citation, "rationale": result.rationale} if result else {}
         form = None
         if panel.state == PanelState.ACTIVE and may_decide(nomination):
-            form = forms_by_id.get(nomination.pk) or FinalResultForm(initial=initial, prefix=f"n{nomination.pk}")
+            prefix = f"n{nomination.pk}"
+            failed = bound is not None and bound.prefix == prefix
+            form = bound if failed else FinalResultForm(initial=initial, prefix=prefix)
         acting = not is_chair and nomination.organisation_id in chair_conflicted
         rows.append((nomination, scores.get(nomination.pk), result, form, acting))
     rows.sort(key=lambda row: -(row[1] or 0))
@@ -616,6 +759,48 @@ def final(request, pk):
             "problems": domain.composition_problems(panel),
         },
     )
+
+
+@login_required
+@require_safe
+def final(request, pk):
+    """Finalists with their combined scores; the chair records awards
+    (record_final_result) and signs off (sign_off). A finalist whose entrant
+    the viewer has a conflict with is not shown to them, nor one whose
+    site-visit scores they have yet to submit; where the chair has a
+    conflict, an administrator takes the decision."""
+    return _final_page(request, _panel_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def record_final_result(request, pk, nomination_pk):
+    """The decision for one finalist (the domain checks that the viewer may take it)."""
+    panel = _panel_for(request.user, pk)
+    nomination = get_object_or_404(Nomination, pk=nomination_pk, category=panel.category)
+    form = FinalResultForm(request.POST, prefix=f"n{nomination.pk}")
+    if form.is_valid():
+        try:
+            domain.record_final_result(request.user, nomination, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"The decision for {nomination.reference} has been recorded.")
+            return redirect("judging:final", pk=panel.pk)
+    return _final_page(request, panel, bound=form)
+
+
+@login_required
+@require_POST
+def sign_off(request, pk):
+    panel = _panel_for(request.user, pk)
+    try:
+        domain.sign_off(request.user, panel)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The panel's decisions have been signed off.")
+    return redirect("judging:final", pk=panel.pk)
 
 
 @manage_required
