@@ -127,8 +127,8 @@ TEMPLATES = [
                 "pages.context_processors.service",
             ],
             "libraries": {"govuk_forms": "core.templatetags.govuk_forms"},
-            # uk_datetime and the form helpers are used in almost every template.
-            "builtins": ["core.templatetags.govuk_forms"],
+            # uk_datetime, the form helpers and the table tags are used in almost every template.
+            "builtins": ["core.templatetags.govuk_forms", "core.templatetags.govuk_tables"],
         },
     },
 ]

@@ -19,6 +19,9 @@ class OutboundEmail(models.Model):
     periodic sweep sends it, so no email is lost and no web request waits.
     """
 
+    # Templates name states through this: {% if email.state == email.STATES.FAILED %}
+    STATES = EmailState
+
     to = models.EmailField()
     recipient = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="emails_received"

@@ -446,6 +446,8 @@ NO_NOMINATION_DATA = {
     "judging:manage": "lists cycles",
     "judging:judges": "the judges and invitations, for administrators",
     "judging:approve_results": "POST only: answers with a redirect",
+    "judging:open_panels": "POST only: answers with a redirect",
+    "judging:save_rules": "POST only: the cycle's rules form again, or a redirect",
     "judging:visit_new": "the same form as the visit form (in the matrix), before a visit exists",
     "judging:withdraw_results": "a form for the reason, naming the cycle",
     "judging:reopen_panel": "a form for the reason, naming the category",

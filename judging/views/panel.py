@@ -92,37 +92,62 @@ def judges(request):
     return render(request, "judging/manage/judges.html", {"form": form, "page": page, "pending": pending})
 
 
-@manage_required
-def cycle_panels(request, pk):
-    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
-    rules = domain.rules_for(cycle)
-    form = RulesForm(request.POST or None, instance=rules)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The judging rules have been saved.")
-        return redirect("judging:cycle_panels", pk=cycle.pk)
-    for category in cycle.categories.filter(panel__isnull=True):
-        Panel.objects.create(category=category)
+def _cycle_page(request, cycle, rules_form):
     panels = (
         Panel.objects.filter(category__cycle=cycle)
         .select_related("category", "chair")
         .annotate(member_count=Count("memberships", distinct=True))
         .order_by("category__order", "category__name")
     )
-    publication = Publication.objects.filter(cycle=cycle).first()
     return render(
         request,
         "judging/manage/cycle_panels.html",
         {
             "cycle": cycle,
             "panels": panels,
-            "form": form,
-            "publication": publication,
-            "signed_off": PanelState.SIGNED_OFF,
+            "without_panel": cycle.categories.filter(panel__isnull=True).order_by("order", "name"),
+            "form": rules_form,
+            "publication": Publication.objects.filter(cycle=cycle).first(),
             "approving_early": timezone.now() < cycle.final_panel,
             "corrections": cycle.results_corrections.all(),
         },
     )
+
+
+def _cycle(pk) -> Cycle:
+    return get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+
+
+@manage_required
+@require_safe
+def cycle_panels(request, pk):
+    cycle = _cycle(pk)
+    return _cycle_page(request, cycle, RulesForm(instance=domain.rules_for(cycle)))
+
+
+@manage_required
+@require_POST
+def save_rules(request, pk):
+    cycle = _cycle(pk)
+    form = RulesForm(request.POST, instance=domain.rules_for(cycle))
+    if form.is_valid():
+        try:
+            domain.save_rules(request.user, form.save(commit=False))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The judging rules have been saved.")
+            return redirect("judging:cycle_panels", pk=cycle.pk)
+    return _cycle_page(request, cycle, form)
+
+
+@manage_required
+@require_POST
+def open_panels(request, pk):
+    cycle = _cycle(pk)
+    opened = domain.open_panels(request.user, cycle)
+    messages.success(request, f"{opened} panel{'s' if opened != 1 else ''} set up.")
+    return redirect("judging:cycle_panels", pk=cycle.pk)
 
 
 def _managed_panel(pk) -> Panel:
