@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.enums import OrganisationKind, Region, Sector
 from accounts.models import Organisation
 
-from .enums import CriterionStage, NominationState
+from .enums import NominationState, Stage
 from .models import Answer, Category, Criterion, Cycle, EvidenceFile, Nomination, Programme, Question
 
 MINIMAL_PDF = (
@@ -127,7 +127,7 @@ def seed_awards(now=None) -> Cycle:
         for c_order, (name, guidance, weight) in enumerate(WRITTEN_CRITERIA):
             Criterion.objects.create(
                 category=category,
-                stage=CriterionStage.WRITTEN,
+                stage=Stage.WRITTEN,
                 name=name,
                 guidance=guidance,
                 weight=weight,
@@ -136,7 +136,7 @@ def seed_awards(now=None) -> Cycle:
         for c_order, (name, guidance, weight) in enumerate(VISIT_CRITERIA):
             Criterion.objects.create(
                 category=category,
-                stage=CriterionStage.SITE_VISIT,
+                stage=Stage.SITE_VISIT,
                 name=name,
                 guidance=guidance,
                 weight=weight,

@@ -73,7 +73,7 @@ class IneligibilityReason(models.TextChoices):
     OTHER = "other", "Another reason (explained below)"
 
 
-class CriterionStage(models.TextChoices):
+class Stage(models.TextChoices):
     WRITTEN = "written", "Written stage"
     SITE_VISIT = "site_visit", "Site visit"
 

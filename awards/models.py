@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from accounts.enums import OrganisationKind, Sector
 
-from .enums import CriterionStage, IneligibilityReason, NominationState
+from .enums import IneligibilityReason, NominationState, Stage
 
 
 class Programme(models.Model):
@@ -181,7 +181,7 @@ class Question(models.Model):
 
 class Criterion(models.Model):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="criteria")
-    stage = models.CharField(max_length=20, choices=CriterionStage.choices, default=CriterionStage.WRITTEN)
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.WRITTEN)
     name = models.CharField(max_length=200)
     guidance = models.TextField(blank=True)
     weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])

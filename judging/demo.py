@@ -9,11 +9,11 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD
 from accounts.enums import Sector, SiteRole
 from accounts.models import RoleGrant, User
-from awards.enums import CriterionStage, NominationState
+from awards.enums import NominationState, Stage
 from awards.models import Category, Criterion, Cycle, Nomination, Programme, Question
 
 from .assignment import NominationToAssign, plan_assignments
-from .enums import Award, LivedExperience, PanelState, Stage
+from .enums import Award, LivedExperience, PanelState
 from .models import (
     Assignment,
     CriterionScore,
@@ -142,7 +142,7 @@ def seed_past_cycle(programme: Programme, judges, chair) -> Cycle:
     question = Question.objects.create(category=category, text="What makes your service outstanding?", word_limit=500)
     Criterion.objects.create(category=category, name="Person-centred care", weight=3)
     Criterion.objects.create(category=category, name="Involvement", weight=2)
-    Criterion.objects.create(category=category, stage=CriterionStage.SITE_VISIT, name="What people told us", weight=1)
+    Criterion.objects.create(category=category, stage=Stage.SITE_VISIT, name="What people told us", weight=1)
     panel = _panel(category, judges, chair)
     from accounts.models import Organisation
     from awards.demo import DEMO_PROVIDERS

@@ -1,5 +1,8 @@
 from django.db import models
 
+# The two stages of judging, the same as a criterion's: one enum, named once.
+from awards.enums import Stage  # noqa: F401
+
 
 class LivedExperience(models.TextChoices):
     NONE = "none", "No"
@@ -18,11 +21,6 @@ class PanelState(models.TextChoices):
     DRAFT = "draft", "Being set up"
     ACTIVE = "active", "Active"
     SIGNED_OFF = "signed_off", "Signed off"
-
-
-class Stage(models.TextChoices):
-    WRITTEN = "written", "Written stage"
-    SITE_VISIT = "site_visit", "Site visit"
 
 
 class AssignmentState(models.TextChoices):

@@ -15,8 +15,7 @@ urlpatterns = [
     path("completions/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("completions/<int:pk>/credential.json", views.credential_download, name="credential"),
     path("verification/", views.verification_queue, name="verification"),
-    # "decide" is the verify action's name from when one view took both decisions (tests still use it).
-    path("verification/<int:pk>/verify/", views.verify_completion, name="decide"),
+    path("verification/<int:pk>/verify/", views.verify_completion, name="verify"),
     path("verification/<int:pk>/reject/", views.reject_completion, name="reject"),
     path("appointments/new/", views.appointment_form, name="appointment_new"),
     path("appointments/<int:pk>/change/", views.appointment_change, name="appointment_change"),

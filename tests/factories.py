@@ -129,7 +129,7 @@ def make_cycle(*, opens=None, closes=None, year=None, programme=None, **kwargs):
 
 
 def make_category(cycle, name="Care Home Service of the Year", *, questions=((("Why is it outstanding?", 50),)), **kw):
-    from awards.enums import CriterionStage
+    from awards.enums import Stage
     from awards.models import Category, Criterion, Question
 
     category = Category.objects.create(cycle=cycle, name=name, description=f"About {name}", **kw)
@@ -137,7 +137,7 @@ def make_category(cycle, name="Care Home Service of the Year", *, questions=((("
         Question.objects.create(category=category, text=text, word_limit=limit, order=order)
     Criterion.objects.create(category=category, name="Person-centred care", weight=3, max_score=10)
     Criterion.objects.create(category=category, name="Outcomes", weight=2, max_score=10)
-    Criterion.objects.create(category=category, stage=CriterionStage.SITE_VISIT, name="What we saw", weight=1)
+    Criterion.objects.create(category=category, stage=Stage.SITE_VISIT, name="What we saw", weight=1)
     return category
 
 

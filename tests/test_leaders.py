@@ -312,10 +312,10 @@ def test_course_provider_verifies_only_its_own_courses(client, world):
     client.force_login(world["provider_user"])
     queue = client.get(reverse("leaders:verification"))
     assert [c.pk for c in queue.context["page"]] == [own.pk]
-    assert client.post(reverse("leaders:decide", args=[foreign.pk])).status_code == 404
-    assert client.post(reverse("leaders:decide", args=[hand.pk])).status_code == 404
+    assert client.post(reverse("leaders:verify", args=[foreign.pk])).status_code == 404
+    assert client.post(reverse("leaders:verify", args=[hand.pk])).status_code == 404
     assert client.post(reverse("leaders:reject", args=[foreign.pk]), {"reason": "Not ours"}).status_code == 404
-    client.post(reverse("leaders:decide", args=[own.pk]))
+    client.post(reverse("leaders:verify", args=[own.pk]))
     own.refresh_from_db()
     foreign.refresh_from_db()
     assert (own.state, foreign.state) == ("verified", "self_declared")
@@ -330,13 +330,13 @@ def test_verify_and_reject_each_post_to_their_own_url(client, world):
     queue = client.get(reverse("leaders:verification")).content.decode()
     assert 'name="decision"' not in queue
     for completion in (one, two):
-        assert f'action="{reverse("leaders:decide", args=[completion.pk])}"' in queue
+        assert f'action="{reverse("leaders:verify", args=[completion.pk])}"' in queue
         assert f'action="{reverse("leaders:reject", args=[completion.pk])}"' in queue
     assert client.get(reverse("leaders:reject", args=[one.pk])).status_code == 405
     refused = client.post(reverse("leaders:reject", args=[one.pk]), {"reason": "  "}, follow=True)
     assert "Give the reason for rejecting the completion" in refused.content.decode()
     client.post(reverse("leaders:reject", args=[one.pk]), {"reason": "Certificate unreadable"})
-    client.post(reverse("leaders:decide", args=[two.pk]))
+    client.post(reverse("leaders:verify", args=[two.pk]))
     one.refresh_from_db()
     two.refresh_from_db()
     assert (one.state, one.rejection_reason, two.state) == ("rejected", "Certificate unreadable", "verified")

@@ -200,7 +200,7 @@ leaders:check                        GET   token=check_token                    
 leaders:certificate                  GET   pk=awaiting_completion                    login 404   404   404   404   404   404   200   200   404   200   404   404   2fa
 leaders:credential                   GET   pk=verified_completion                    login 404   404   404   404   404   404   404   404   404   200   404   404   2fa
 leaders:verification                 GET   -                                         login 403   403   403   403   403   403   200   200   200   403   403   403   2fa
-leaders:decide                       POST  pk=awaiting_completion                    login 404   404   404   404   404   404   302   302   404   404   404   404   2fa
+leaders:verify                       POST  pk=awaiting_completion                    login 404   404   404   404   404   404   302   302   404   404   404   404   2fa
 leaders:reject                       POST  pk=awaiting_completion                    login 404   404   404   404   404   404   302   302   404   404   404   404   2fa
 leaders:appointment_new              GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:appointment_change           GET   pk=dass_appointment                       login 403   403   403   403   403   403   200   403   403   403   403   403   2fa

@@ -455,7 +455,7 @@ def test_nobody_verifies_their_own_completion(client, academy_staff):
     queue = client.get(reverse("leaders:verification")).context["page"]
     assert [c.pk for c in queue] == [theirs.pk]
     for completion in (own, colleagues):
-        assert client.post(reverse("leaders:decide", args=[completion.pk]), {"decision": "verify"}).status_code == 404
+        assert client.post(reverse("leaders:verify", args=[completion.pk])).status_code == 404
         with pytest.raises(PermissionDenied):
             leaders.verify_completion(provider_user, completion)
 

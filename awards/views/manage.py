@@ -12,7 +12,7 @@ from core.errors import DomainError
 from core.paging import get_page
 
 from .. import domain, reports
-from ..enums import CriterionStage, NominationState
+from ..enums import NominationState, Stage
 from ..forms import (
     CategoryForm,
     CopyCycleForm,
@@ -123,8 +123,8 @@ def _category_page(request, category, *, question_form=None, criterion_form=None
         {
             "category": category,
             "questions": category.questions.all(),
-            "written": [c for c in criteria if c.stage == CriterionStage.WRITTEN],
-            "visit": [c for c in criteria if c.stage == CriterionStage.SITE_VISIT],
+            "written": [c for c in criteria if c.stage == Stage.WRITTEN],
+            "visit": [c for c in criteria if c.stage == Stage.SITE_VISIT],
             "question_form": question_form or QuestionForm(prefix="question"),
             "criterion_form": criterion_form or CriterionForm(prefix="criterion", initial={"stage": "written"}),
         },

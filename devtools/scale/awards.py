@@ -4,7 +4,7 @@ nominations and their answers."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from awards.enums import CriterionStage, NominationState
+from awards.enums import NominationState, Stage
 from awards.models import Answer, Category, Criterion, Cycle, Nomination, Programme, Question
 
 from .base import WORDS, _bulk
@@ -65,7 +65,7 @@ def seed_awards(sizes, rng, progress, now, people) -> Entries:
                 weight=rng.randint(1, 5),
                 max_score=10,
                 order=k,
-                stage=CriterionStage.WRITTEN,
+                stage=Stage.WRITTEN,
             )
             for c in categories
             for k in range(6)

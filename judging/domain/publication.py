@@ -17,7 +17,7 @@ from core.states import move
 from notifications.mail import queue_email
 
 from ..enums import PANEL_TRANSITIONS, Award, PanelState
-from ..models import FinalResult, Panel, PanelMember, Publication, ResultsCorrection
+from ..models import FinalResult, Panel, PanelMember, PressPackDownload, Publication, ResultsCorrection
 from ..queries import conflict_pairs
 from .judges import _stand_down
 
@@ -193,3 +193,13 @@ def notify_entrants_of_results(now=None) -> int:
                 email_provider(nomination, "results_published")
                 sent += 1
     return sent
+
+
+@transaction.atomic
+def record_press_pack_download(user, cycle) -> PressPackDownload:
+    """Who took the embargoed press pack and when: if results are withdrawn,
+    each of them is told (withdraw_results)."""
+    require(user, "judging.press_pack")
+    download = PressPackDownload.objects.create(cycle=cycle, user=user)
+    audit.record(actor=user, action="press_pack.downloaded", obj=download, after={"cycle": cycle.pk})
+    return download

@@ -14,13 +14,11 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from accounts import audit
 from accounts.views import permission_required
 from awards.disclosure import Audience, Fact, allows
 from awards.models import IMAGE_KINDS, Cycle, EvidenceFile
@@ -28,8 +26,9 @@ from awards.views.common import visible_nomination
 from core.caching import RESULTS_DATA, cache_public_page
 from core.exports import write_csv
 
+from .. import domain
 from ..enums import AssignmentState, Award, Stage
-from ..models import Assignment, FinalResult, PressPackDownload
+from ..models import Assignment, FinalResult
 from ..queries import phase_for, phases_for
 
 AWARD_ORDER = {Award.WINNER: 0, Award.HIGHLY_COMMENDED: 1, Award.COMMENDED: 2}
@@ -248,9 +247,7 @@ def press_pack(request, pk):
                     with image.published_file.open("rb") as source, archive.open(_image_name(item, image), "w") as dest:
                         shutil.copyfileobj(source, dest, 1024 * 1024)
     handle.seek(0)
-    with transaction.atomic():
-        download = PressPackDownload.objects.create(cycle=cycle, user=request.user)
-        audit.record(actor=request.user, action="press_pack.downloaded", obj=download, after={"cycle": cycle.pk})
+    domain.record_press_pack_download(request.user, cycle)
     response = FileResponse(
         handle, as_attachment=True, filename=f"press-pack-{cycle.year}.zip", content_type="application/zip"
     )
