@@ -12,8 +12,8 @@ from core.exports import table_response
 from core.forms import is_id
 from core.paging import get_page
 
-from ... import compliance
-from ... import domain as leaders
+from .. import compliance
+from .. import domain as leaders
 from ..enums import ComplianceStatus
 from ..forms import AppointmentChangeForm, AppointmentForm
 from ..models import DassAppointment

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from core.errors import DomainError
 
-from ... import credentials
+from .. import credentials
 from ..forms import RevokeForm
 from ..models import IssuedCredential
 from ._common import manage_required

@@ -16,8 +16,8 @@ from core.errors import DomainError
 from core.uploads import accepts_uploads
 from courses.models import Course, CourseState
 
-from ... import compliance, credentials
-from ... import domain as leaders
+from .. import compliance, credentials
+from .. import domain as leaders
 from ..enums import ComplianceStatus
 from ..forms import CompletionForm, LeaderProfileForm
 from ..models import Completion, DassAppointment, LeaderProfile

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 
-from ... import domain as leaders
+from .. import domain as leaders
 from ..forms import RejectForm
 from ..models import Completion
 from ..rules import may_verify

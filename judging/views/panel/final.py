@@ -12,7 +12,7 @@ from awards.models import Cycle, Nomination
 from core.errors import DomainError
 from core.exports import table_response
 
-from .... import domain, reports
+from ... import domain, reports
 from ...enums import PanelState
 from ...forms import (
     FinalResultForm,

@@ -14,7 +14,7 @@ from awards.enums import NominationState
 from awards.models import Cycle, Nomination
 from core.errors import DomainError
 
-from .... import domain
+from ... import domain
 from ...enums import AssignmentState, Stage
 from ...forms import (
     InviteJudgeForm,

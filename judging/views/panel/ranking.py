@@ -16,7 +16,7 @@ from awards.models import Nomination
 from core.errors import DomainError
 from core.formats import uk_datetime
 
-from .... import domain
+from ... import domain
 from ...enums import AssignmentState, Stage
 from ...forms import (
     PublishShortlistForm,

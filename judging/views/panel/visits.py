@@ -10,7 +10,7 @@ from awards.enums import NominationState
 from awards.models import Nomination
 from core.errors import DomainError
 
-from .... import domain
+from ... import domain
 from ...forms import (
     ReasonForm,
     VisitForm,
