@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.enums import OrganisationKind, Region, Sector
 from accounts.models import Organisation
 
+from .builders import build_cycle
 from .enums import NominationState, Stage
 from .models import Answer, Category, Criterion, Cycle, EvidenceFile, Nomination, Programme, Question
 
@@ -99,17 +100,18 @@ def seed_awards(now=None) -> Cycle:
     cycle = Cycle.objects.filter(programme=programme, year=close.year).first()
     if cycle is not None:
         return cycle
-    cycle = Cycle.objects.create(
-        programme=programme,
-        year=close.year,
-        nominations_open=(now - timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0),
-        nominations_close=close,
-        scoring_deadline=close + timedelta(days=35),
-        shortlist_published=close + timedelta(days=49),
-        site_visits_start=close + timedelta(days=56),
-        site_visits_end=close + timedelta(days=84),
-        final_panel=close + timedelta(days=98),
-        winners_announced=close + timedelta(days=112, hours=2),
+    cycle = build_cycle(
+        programme,
+        opens=(now - timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0),
+        closes=close,
+        after_close={
+            "scoring_deadline": timedelta(days=35),
+            "shortlist_published": timedelta(days=49),
+            "site_visits_start": timedelta(days=56),
+            "site_visits_end": timedelta(days=84),
+            "final_panel": timedelta(days=98),
+            "winners_announced": timedelta(days=112, hours=2),
+        },
         sector_balance_margin=10,
     )
     categories = []

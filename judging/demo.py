@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD
 from accounts.enums import Sector, SiteRole
 from accounts.models import RoleGrant, User
+from awards.builders import build_cycle
 from awards.enums import NominationState, Stage
 from awards.models import Category, Criterion, Cycle, Nomination, Programme, Question
 
@@ -122,17 +123,19 @@ def seed_past_cycle(programme: Programme, judges, chair) -> Cycle:
     if past is not None:
         return past
     year = announced.year - (1 if Cycle.objects.filter(programme=programme, year=announced.year).exists() else 0)
-    past = Cycle.objects.create(
-        programme=programme,
+    past = build_cycle(
+        programme,
+        opens=announced - timedelta(days=240),
+        closes=announced - timedelta(days=180),
         year=year,
-        nominations_open=announced - timedelta(days=240),
-        nominations_close=announced - timedelta(days=180),
-        scoring_deadline=announced - timedelta(days=150),
-        shortlist_published=announced - timedelta(days=130),
-        site_visits_start=announced - timedelta(days=120),
-        site_visits_end=announced - timedelta(days=90),
-        final_panel=announced - timedelta(days=60),
-        winners_announced=announced,
+        after_close={
+            "scoring_deadline": timedelta(days=30),
+            "shortlist_published": timedelta(days=50),
+            "site_visits_start": timedelta(days=60),
+            "site_visits_end": timedelta(days=90),
+            "final_panel": timedelta(days=120),
+            "winners_announced": timedelta(days=180),
+        },
     )
     category = Category.objects.create(
         cycle=past,

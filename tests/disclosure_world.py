@@ -256,7 +256,8 @@ def world_at(stage: str):
 def _stages(world: World, clock: "Clock"):
     from awards import domain as awards
     from awards import reminders as award_reminders
-    from awards.models import Category, Criterion, Cycle, Programme, Question
+    from awards.builders import build_cycle
+    from awards.models import Category, Criterion, Programme, Question
     from judging import domain as judging
     from judging import reminders as judging_reminders
     from judging.enums import Award, ConflictType
@@ -277,17 +278,19 @@ def _stages(world: World, clock: "Clock"):
     # Draft ----------------------------------------------------------------------------------
     last, _ = step("draft", Phase.DRAFT, day(0))
     programme = Programme.objects.create(name="Disclosure Awards", reference_prefix="DSC")
-    cycle = Cycle.objects.create(
-        programme=programme,
+    cycle = build_cycle(
+        programme,
+        opens=day(-5),
+        closes=day(10),
         year=2030,
-        nominations_open=day(-5),
-        nominations_close=day(10),
-        scoring_deadline=day(30),
-        shortlist_published=day(32),
-        site_visits_start=day(40),
-        site_visits_end=day(60),
-        final_panel=day(70),
-        winners_announced=day(80),
+        after_close={
+            "scoring_deadline": day(30) - day(10),
+            "shortlist_published": day(32) - day(10),
+            "site_visits_start": day(40) - day(10),
+            "site_visits_end": day(60) - day(10),
+            "final_panel": day(70) - day(10),
+            "winners_announced": day(80) - day(10),
+        },
         anonymise_written_stage=True,
     )
     category = Category.objects.create(

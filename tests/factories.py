@@ -108,24 +108,13 @@ def make_cycle(*, opens=None, closes=None, year=None, programme=None, **kwargs):
 
     from django.utils import timezone
 
-    from awards.models import Cycle, Programme
+    from awards.builders import build_cycle
+    from awards.models import Programme
 
     opens = opens or timezone.now() - timedelta(days=10)
     closes = closes or timezone.now() + timedelta(days=30)
     programme = programme or Programme.objects.get_or_create(name="Social Care Accolades", reference_prefix="SCA")[0]
-    return Cycle.objects.create(
-        programme=programme,
-        year=year or closes.year,
-        nominations_open=opens,
-        nominations_close=closes,
-        scoring_deadline=closes + timedelta(days=30),
-        shortlist_published=closes + timedelta(days=40),
-        site_visits_start=closes + timedelta(days=50),
-        site_visits_end=closes + timedelta(days=60),
-        final_panel=closes + timedelta(days=70),
-        winners_announced=closes + timedelta(days=80),
-        **kwargs,
-    )
+    return build_cycle(programme, opens=opens, closes=closes, year=year, **kwargs)
 
 
 def make_category(cycle, name="Care Home Service of the Year", *, questions=((("Why is it outstanding?", 50),)), **kw):

@@ -141,32 +141,32 @@ def category_detail(request, pk):
     return _category_page(request, _category(pk))
 
 
+def _add_to_category(request, pk, form_class, prefix, save, added):
+    """A question or criterion added to the category; a form that fails comes
+    back on the category page with what was typed."""
+    category = _category(pk)
+    form = form_class(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _category_page(request, category, **{f"{prefix}_form": form})
+    item = form.save(commit=False)
+    item.category = category
+    save(request.user, item)
+    messages.success(request, added)
+    return redirect("awards:manage_category", pk=category.pk)
+
+
 @manage_required
 @require_POST
 def question_create(request, pk):
-    category = _category(pk)
-    form = QuestionForm(request.POST, prefix="question")
-    if not form.is_valid():
-        return _category_page(request, category, question_form=form)
-    item = form.save(commit=False)
-    item.category = category
-    domain.save_question(request.user, item)
-    messages.success(request, "The question has been added.")
-    return redirect("awards:manage_category", pk=category.pk)
+    return _add_to_category(request, pk, QuestionForm, "question", domain.save_question, "The question has been added.")
 
 
 @manage_required
 @require_POST
 def criterion_create(request, pk):
-    category = _category(pk)
-    form = CriterionForm(request.POST, prefix="criterion")
-    if not form.is_valid():
-        return _category_page(request, category, criterion_form=form)
-    item = form.save(commit=False)
-    item.category = category
-    domain.save_criterion(request.user, item)
-    messages.success(request, "The criterion has been added.")
-    return redirect("awards:manage_category", pk=category.pk)
+    return _add_to_category(
+        request, pk, CriterionForm, "criterion", domain.save_criterion, "The criterion has been added."
+    )
 
 
 @manage_required

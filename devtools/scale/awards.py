@@ -4,6 +4,7 @@ nominations and their answers."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from awards.builders import build_cycle
 from awards.enums import NominationState, Stage
 from awards.models import Answer, Category, Criterion, Cycle, Nomination, Programme, Question
 
@@ -23,16 +24,11 @@ def seed_awards(sizes, rng, progress, now, people) -> Entries:
     # Awards: one open cycle with its categories, questions and criteria.
     programme, _ = Programme.objects.get_or_create(name="Scale Accolades", defaults={"reference_prefix": "SC"})
     close = now + timedelta(days=30)
-    cycle = Cycle.objects.create(
-        programme=programme,
+    cycle = build_cycle(
+        programme,
+        opens=now - timedelta(days=60),
+        closes=close,
         year=close.year + rng.randint(10, 60),
-        nominations_open=now - timedelta(days=60),
-        nominations_close=close,
-        scoring_deadline=close + timedelta(days=30),
-        shortlist_published=close + timedelta(days=40),
-        site_visits_start=close + timedelta(days=50),
-        site_visits_end=close + timedelta(days=60),
-        final_panel=close + timedelta(days=70),
         winners_announced=now - timedelta(days=1),
     )
     categories = _bulk(

@@ -207,18 +207,24 @@ def add_panel_member(request, pk):
     return _panel_page(request, panel, member_form=form)
 
 
+def _change_panel(request, panel, change, *, success="The panel has been updated."):
+    """One change to the panel through its domain function: the page says
+    what was done, or why it was refused."""
+    try:
+        change()
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("judging:panel", pk=panel.pk)
+
+
 @manage_required
 @require_POST
 def remove_panel_member(request, pk, judge_pk):
     panel = _managed_panel(pk)
     judge = get_object_or_404(User, pk=judge_pk)
-    try:
-        domain.remove_panel_member(request.user, panel, judge)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The panel has been updated.")
-    return redirect("judging:panel", pk=panel.pk)
+    return _change_panel(request, panel, lambda: domain.remove_panel_member(request.user, panel, judge))
 
 
 @manage_required
@@ -226,26 +232,16 @@ def remove_panel_member(request, pk, judge_pk):
 def set_panel_chair(request, pk, judge_pk):
     panel = _managed_panel(pk)
     judge = get_object_or_404(User, pk=judge_pk)
-    try:
-        domain.set_chair(request.user, panel, judge)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The panel has been updated.")
-    return redirect("judging:panel", pk=panel.pk)
+    return _change_panel(request, panel, lambda: domain.set_chair(request.user, panel, judge))
 
 
 @manage_required
 @require_POST
 def activate_panel(request, pk):
     panel = _managed_panel(pk)
-    try:
-        domain.activate_panel(request.user, panel)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The panel is active.")
-    return redirect("judging:panel", pk=panel.pk)
+    return _change_panel(
+        request, panel, lambda: domain.activate_panel(request.user, panel), success="The panel is active."
+    )
 
 
 @manage_required
