@@ -81,7 +81,7 @@ def test_an_override_the_domain_refuses_comes_back_with_the_reason_typed(client,
 def test_a_casting_decision_posts_to_its_own_url_and_a_refusal_keeps_the_ranking_page_working(
     client, world, monkeypatch
 ):
-    monkeypatch.setattr("judging.views.panel.RANKING_PAGE_SIZE", 1)
+    monkeypatch.setattr("judging.views.panel.ranking.RANKING_PAGE_SIZE", 1)
     first, second = sorted(make_eligible(world["category"], 2), key=lambda n: n.reference)
     domain.auto_assign(world["admin"], world["category"])
     Assignment.objects.filter(judge=world["panel"].chair).delete()  # a chair who scores nothing here
