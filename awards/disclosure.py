@@ -3,7 +3,7 @@ disclosure policy.
 
 Every page, email, export, calendar file, download and ZIP that carries
 nomination or results data asks `allows()` before it shows a fact, and the
-disclosure matrix test (tests/test_disclosure_matrix.py) renders each of them
+disclosure matrix test (tests/matrix/test_disclosure_matrix.py) renders each of them
 for every audience at every phase to prove it. The table in
 docs/disclosure.md is generated from POLICY (`manage.py disclosure_table`)
 and a test keeps the two the same.

@@ -24,8 +24,8 @@ from leaders import credentials
 from leaders import domain as leaders
 from leaders.models import Completion
 
+from .accreditation.test_accreditation import accredit, answer_all, assess_all
 from .factories import MINIMAL_PDF, make_accreditation_people, make_user
-from .test_accreditation import accredit, answer_all, assess_all
 
 pytestmark = pytest.mark.django_db
 

@@ -48,6 +48,7 @@ from leaders import domain as leaders
 from leaders.enums import CompletionState
 from leaders.models import Completion, IssuedCredential
 
+from .accreditation.test_accreditation import accredit
 from .conftest import ARTIFACTS
 from .factories import (
     ensure_reference_data,
@@ -60,7 +61,6 @@ from .factories import (
     make_user,
     visit_details,
 )
-from .test_accreditation import accredit
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
