@@ -45,6 +45,31 @@ def world():
     return make_judging_world()
 
 
+@pytest.fixture
+def admin(world):
+    return world["admin"]
+
+
+@pytest.fixture
+def category(world):
+    return world["category"]
+
+
+@pytest.fixture
+def cycle(world):
+    return world["cycle"]
+
+
+@pytest.fixture
+def judges(world):
+    return world["judges"]
+
+
+@pytest.fixture
+def panel(world):
+    return world["panel"]
+
+
 def score_all(assignment, value=7):
     criteria = assignment.nomination.category.criteria.filter(stage=assignment.stage)
     domain.save_scores(assignment.judge, assignment, {c.pk: (value, "Good work") for c in criteria}, submit=True)
@@ -53,8 +78,8 @@ def score_all(assignment, value=7):
 # Panels -------------------------------------------------------------------------
 
 
-def test_composition_failures_say_exactly_which_rule_fails(world):
-    category = make_category(world["cycle"], "Second")
+def test_composition_failures_say_exactly_which_rule_fails(admin, cycle):
+    category = make_category(cycle, "Second")
     lone = make_judge("lone@example.org", sector="private")
     other = make_judge("other@example.org", sector="private")
     panel = make_panel(category, [lone, other], chair=lone, active=False)
@@ -65,13 +90,13 @@ def test_composition_failures_say_exactly_which_rule_fails(world):
         "Members must come from at least 2 sectors; they come from 1",
     ]
     with pytest.raises(DomainError, match="at least 3 members"):
-        domain.activate_panel(world["admin"], panel)
+        domain.activate_panel(admin, panel)
 
 
-def test_panel_without_chair_or_profile_is_refused(world):
-    category = make_category(world["cycle"], "Third")
+def test_panel_without_chair_or_profile_is_refused(cycle, judges):
+    category = make_category(cycle, "Third")
     no_profile = make_user(email="noprofile@example.org", roles=[SiteRole.JUDGE])
-    panel = make_panel(category, world["judges"][1:] + [no_profile], chair=world["judges"][1], active=False)
+    panel = make_panel(category, judges[1:] + [no_profile], chair=judges[1], active=False)
     panel.chair = None
     panel.save()
     problems = domain.composition_problems(panel)
@@ -79,8 +104,8 @@ def test_panel_without_chair_or_profile_is_refused(world):
     assert "The panel needs a chair" in problems
 
 
-def test_invitation_makes_a_judge(client, world, run_on_commit):
-    client.force_login(world["admin"])
+def test_invitation_makes_a_judge(client, admin, run_on_commit):
+    client.force_login(admin)
     with run_on_commit():
         client.post(reverse("judging:judges"), {"email": "New.Judge@example.org"})
     link = [line for line in mail.outbox[-1].body.splitlines() if "/judging/invitations/" in line][0]
@@ -90,11 +115,11 @@ def test_invitation_makes_a_judge(client, world, run_on_commit):
     assert response["Location"] == reverse("judging:profile")
     assert person.__class__.objects.get(pk=person.pk).has_site_role(SiteRole.JUDGE)
     grant_event = AuditEvent.objects.get(action="role.granted")
-    assert grant_event.actor == world["admin"]
+    assert grant_event.actor == admin
 
 
-def test_invitation_for_someone_else_is_refused(client, world):
-    invitation = domain.invite_judge(world["admin"], "intended@example.org")
+def test_invitation_for_someone_else_is_refused(client, admin):
+    invitation = domain.invite_judge(admin, "intended@example.org")
     intruder = make_user(email="intruder@example.org")
     client.force_login(intruder)
     client.get(reverse("judging:accept_invitation", args=[invitation.token]))
@@ -104,29 +129,27 @@ def test_invitation_for_someone_else_is_refused(client, world):
 # Assignment and conflicts ------------------------------------------------------------
 
 
-def test_auto_assign_gives_k_clean_judges_balanced(client, world):
-    nominations = make_eligible(world["category"], 4)
-    ConflictDeclaration.objects.create(
-        judge=world["judges"][1], organisation=nominations[0].organisation, kind="employment"
-    )
-    client.force_login(world["admin"])
-    client.post(reverse("judging:assign_judges", args=[world["panel"].pk]))
+def test_auto_assign_gives_k_clean_judges_balanced(client, admin, category, judges, panel):
+    nominations = make_eligible(category, 4)
+    ConflictDeclaration.objects.create(judge=judges[1], organisation=nominations[0].organisation, kind="employment")
+    client.force_login(admin)
+    client.post(reverse("judging:assign_judges", args=[panel.pk]))
     assigned = {
         n.pk: set(Assignment.objects.filter(nomination=n).values_list("judge_id", flat=True)) for n in nominations
     }
-    assert all(len(judges) == 3 for judges in assigned.values())
-    assert world["judges"][1].pk not in assigned[nominations[0].pk]
-    loads = [Assignment.objects.filter(judge=j).count() for j in world["judges"]]
+    assert all(len(chosen) == 3 for chosen in assigned.values())
+    assert judges[1].pk not in assigned[nominations[0].pk]
+    loads = [Assignment.objects.filter(judge=j).count() for j in judges]
     assert sorted(loads) == [3, 3, 3, 3]
     assert AuditEvent.objects.filter(action="assignment.auto").count() == 1
 
 
-def test_declaring_a_conflict_while_reading_reassigns_the_nomination(client, world, run_on_commit):
-    nominations = make_eligible(world["category"], 1)
-    domain.auto_assign(world["admin"], world["category"])
+def test_declaring_a_conflict_while_reading_reassigns_the_nomination(client, admin, category, judges, run_on_commit):
+    nominations = make_eligible(category, 1)
+    domain.auto_assign(admin, category)
     assigned = list(Assignment.objects.filter(nomination=nominations[0]).values_list("judge_id", flat=True))
-    judge = next(j for j in world["judges"] if j.pk in assigned)
-    spare = next(j for j in world["judges"] if j.pk not in assigned)
+    judge = next(j for j in judges if j.pk in assigned)
+    spare = next(j for j in judges if j.pk not in assigned)
     assignment = Assignment.objects.get(nomination=nominations[0], judge=judge)
     client.force_login(judge)
     client.post(reverse("judging:conflict_from_assignment", args=[assignment.pk]), {"kind": "personal"})
@@ -141,13 +164,13 @@ def test_declaring_a_conflict_while_reading_reassigns_the_nomination(client, wor
     assert (conflict.organisation_id, conflict.nomination_id) == (nominations[0].organisation_id, nominations[0].pk)
 
 
-def test_manual_override_is_recorded_and_never_assigns_a_conflicted_judge(world):
-    nomination = make_eligible(world["category"], 1)[0]
-    judge = world["judges"][2]
+def test_manual_override_is_recorded_and_never_assigns_a_conflicted_judge(admin, category, judges):
+    nomination = make_eligible(category, 1)[0]
+    judge = judges[2]
     ConflictDeclaration.objects.create(judge=judge, organisation=nomination.organisation, kind="financial")
     with pytest.raises(DomainError, match="has declared a conflict"):
-        domain.override_assignment(world["admin"], nomination, judge, add=True, reason="Expertise")
-    domain.override_assignment(world["admin"], nomination, world["judges"][3], add=True, reason="Expertise")
+        domain.override_assignment(admin, nomination, judge, add=True, reason="Expertise")
+    domain.override_assignment(admin, nomination, judges[3], add=True, reason="Expertise")
     event = AuditEvent.objects.get(action="assignment.override")
     assert (event.after, event.reason) == ({"judge": "j4@example.org", "change": "added"}, "Expertise")
 
@@ -162,9 +185,9 @@ def scored(world):
     return nominations
 
 
-def test_scores_are_drafted_then_submitted_and_locked(client, world, scored):
+def test_scores_are_drafted_then_submitted_and_locked(client, category, scored):
     assignment = Assignment.objects.filter(nomination=scored[0]).first()
-    criteria = list(world["category"].criteria.filter(stage="written"))
+    criteria = list(category.criteria.filter(stage="written"))
     client.force_login(assignment.judge)
     url = reverse("judging:score", args=[assignment.pk])
     submit = reverse("judging:submit_scores", args=[assignment.pk])
@@ -187,7 +210,7 @@ def test_scores_are_drafted_then_submitted_and_locked(client, world, scored):
     assert dict(assignment.scores.values_list("criterion_id", "score")) == {criteria[0].pk: 7, criteria[1].pk: 9}
 
 
-def test_no_peeking_before_submitting(client, world, scored):
+def test_no_peeking_before_submitting(client, panel, scored):
     mine, theirs = Assignment.objects.filter(nomination=scored[0])[:2]
     score_all(theirs, 9)
     client.force_login(mine.judge)
@@ -196,27 +219,27 @@ def test_no_peeking_before_submitting(client, world, scored):
     assert client.get(reverse("judging:others_scores", args=[theirs.pk])).status_code == 404
     page = client.get(reverse("judging:score", args=[mine.pk])).content.decode()
     assert "Good work" not in page
-    if world["panel"].chair_id != mine.judge_id:
-        assert client.get(reverse("judging:results", args=[world["panel"].pk])).status_code == 404
+    if panel.chair_id != mine.judge_id:
+        assert client.get(reverse("judging:results", args=[panel.pk])).status_code == 404
     score_all(mine, 5)
     others = client.get(reverse("judging:others_scores", args=[mine.pk]))
     assert others.status_code == 200
     assert "Good work" in others.content.decode()
 
 
-def test_a_judge_who_is_not_chair_never_sees_the_ranking(client, world, scored):
-    judge = world["judges"][2]
+def test_a_judge_who_is_not_chair_never_sees_the_ranking(client, judges, panel, scored):
+    judge = judges[2]
     client.force_login(judge)
-    assert client.get(reverse("judging:results", args=[world["panel"].pk])).status_code == 404
-    assert client.get(reverse("judging:final", args=[world["panel"].pk])).status_code == 404
-    assert client.get(reverse("judging:panel", args=[world["panel"].pk])).status_code == 404
-    client.force_login(world["panel"].chair)
-    assert client.get(reverse("judging:results", args=[world["panel"].pk])).status_code == 200
+    assert client.get(reverse("judging:results", args=[panel.pk])).status_code == 404
+    assert client.get(reverse("judging:final", args=[panel.pk])).status_code == 404
+    assert client.get(reverse("judging:panel", args=[panel.pk])).status_code == 404
+    client.force_login(panel.chair)
+    assert client.get(reverse("judging:results", args=[panel.pk])).status_code == 200
 
 
-def test_anonymised_written_stage_hides_every_identifying_string(client, world, scored):
-    world["cycle"].anonymise_written_stage = True
-    world["cycle"].save()
+def test_anonymised_written_stage_hides_every_identifying_string(client, cycle, scored):
+    cycle.anonymise_written_stage = True
+    cycle.save()
     nomination = scored[0]
     Nomination.objects.filter(pk=nomination.pk).update(
         service_name="Rose House",
@@ -246,31 +269,31 @@ def test_anonymised_written_stage_hides_every_identifying_string(client, world, 
     assert "Rose" not in download["Content-Disposition"]
 
 
-def test_chair_reopens_a_submitted_score_with_a_reason(client, world, scored, run_on_commit):
-    assignment = Assignment.objects.filter(nomination=scored[0]).exclude(judge=world["panel"].chair).first()
+def test_chair_reopens_a_submitted_score_with_a_reason(client, panel, scored, run_on_commit):
+    assignment = Assignment.objects.filter(nomination=scored[0]).exclude(judge=panel.chair).first()
     score_all(assignment)
-    for own in Assignment.objects.filter(judge=world["panel"].chair, submitted_at=None):
+    for own in Assignment.objects.filter(judge=panel.chair, submitted_at=None):
         score_all(own)  # the chair sees a row once their own scores for it are in
-    client.force_login(world["panel"].chair)
-    results = client.get(reverse("judging:results", args=[world["panel"].pk])).content.decode()
-    url = reverse("judging:reopen_scores", args=[world["panel"].pk, assignment.pk])
+    client.force_login(panel.chair)
+    results = client.get(reverse("judging:results", args=[panel.pk])).content.decode()
+    url = reverse("judging:reopen_scores", args=[panel.pk, assignment.pk])
     assert f'href="{url}"' in results
     refused = client.post(url, {"reason": ""})
     assert "Enter the reason for reopening the scores" in refused.content.decode()
     with run_on_commit():
         response = client.post(url, {"reason": "Missed evidence"})
-    assert response["Location"] == reverse("judging:results", args=[world["panel"].pk]) + "?stage=written"
+    assert response["Location"] == reverse("judging:results", args=[panel.pk]) + "?stage=written"
     assignment.refresh_from_db()
     assert assignment.submitted_at is None
     assert AuditEvent.objects.get(action="score.reopened").reason == "Missed evidence"
     assert mail.outbox[-1].to == [assignment.judge.email]
 
 
-def test_only_the_chair_reopens_scores(client, world, scored):
-    assignment = Assignment.objects.filter(nomination=scored[0]).exclude(judge=world["panel"].chair).first()
+def test_only_the_chair_reopens_scores(client, admin, panel, scored):
+    assignment = Assignment.objects.filter(nomination=scored[0]).exclude(judge=panel.chair).first()
     score_all(assignment)
-    url = reverse("judging:reopen_scores", args=[world["panel"].pk, assignment.pk])
-    client.force_login(world["admin"])
+    url = reverse("judging:reopen_scores", args=[panel.pk, assignment.pk])
+    client.force_login(admin)
     assert client.post(url, {"reason": "Because"}).status_code == 404
     client.force_login(assignment.judge)
     assert client.post(url, {"reason": "Because"}).status_code == 404
@@ -281,13 +304,13 @@ def test_only_the_chair_reopens_scores(client, world, scored):
 # The ranking page ------------------------------------------------------------------------
 
 
-def test_ranking_page_follows_every_change_of_its_inputs(client, world):
+def test_ranking_page_follows_every_change_of_its_inputs(client, admin, category, panel):
     """The ranking is cached; each change of scores, nominations or casting
     decisions must show at once."""
-    nominations = make_eligible(world["category"], 3)
-    domain.auto_assign(world["admin"], world["category"])
-    url = reverse("judging:results", args=[world["panel"].pk])
-    client.force_login(world["admin"])  # sees every row; what a chair sees is tested below
+    nominations = make_eligible(category, 3)
+    domain.auto_assign(admin, category)
+    url = reverse("judging:results", args=[panel.pk])
+    client.force_login(admin)  # sees every row; what a chair sees is tested below
 
     def ranked():
         return [(row["reference"], row["normalised"]) for row in client.get(url).context["rows"]]
@@ -296,26 +319,24 @@ def test_ranking_page_follows_every_change_of_its_inputs(client, world):
     first = Assignment.objects.filter(nomination=nominations[0]).order_by("pk").first()
     score_all(first, 9)
     assert ranked()[0] == (nominations[0].reference, "90.0")
-    domain.reopen_scores(world["panel"].chair, first, reason="Check")
+    domain.reopen_scores(panel.chair, first, reason="Check")
     assert ranked()[0] == (nominations[0].reference, "0.0")
     score_all(Assignment.objects.get(pk=first.pk), 4)
     assert ranked()[0] == (nominations[0].reference, "40.0")
     tied = sorted(nominations[1:], key=lambda n: n.reference)
     assert [reference for reference, _ in ranked()[1:]] == [n.reference for n in tied]
-    domain.record_tie_break(
-        world["panel"].chair, world["category"], stage="written", preferred=tied[1], over=tied[0], reason="Stronger"
-    )
+    domain.record_tie_break(panel.chair, category, stage="written", preferred=tied[1], over=tied[0], reason="Stronger")
     assert [reference for reference, _ in ranked()[1:]] == [tied[1].reference, tied[0].reference]
-    awards_domain.decide_eligibility(world["admin"], tied[1], eligible=False, reason_code="other", note="Late")
+    awards_domain.decide_eligibility(admin, tied[1], eligible=False, reason_code="other", note="Late")
     assert [reference for reference, _ in ranked()] == [nominations[0].reference, tied[0].reference]
 
 
-def test_ranking_page_lists_fifty_a_page_and_ties_only_in_the_casting_form(client, world):
-    make_eligible(world["category"], 53)
-    domain.auto_assign(world["admin"], world["category"])
-    Assignment.objects.filter(judge=world["panel"].chair).delete()  # a chair who scores nothing here
-    url = reverse("judging:results", args=[world["panel"].pk])
-    client.force_login(world["panel"].chair)
+def test_ranking_page_lists_fifty_a_page_and_ties_only_in_the_casting_form(client, admin, category, panel):
+    make_eligible(category, 53)
+    domain.auto_assign(admin, category)
+    Assignment.objects.filter(judge=panel.chair).delete()  # a chair who scores nothing here
+    url = reverse("judging:results", args=[panel.pk])
+    client.force_login(panel.chair)
     first = client.get(url)
     assert [row["rank"] for row in first.context["rows"]] == list(range(1, 51))
     assert first.context["summary"] == {"ranked": 53, "disagreement": 0, "needs_casting_vote": 53}
@@ -325,11 +346,11 @@ def test_ranking_page_lists_fifty_a_page_and_ties_only_in_the_casting_form(clien
     assert len(first.context["tie_form"].fields["preferred"].choices) == 1 + 53
 
 
-def test_casting_form_is_hidden_when_nothing_is_tied(client, world):
-    nominations = make_eligible(world["category"], 2)
+def test_casting_form_is_hidden_when_nothing_is_tied(client, world, category, panel):
+    nominations = make_eligible(category, 2)
     run_written_stage(world, nominations, {nominations[0].reference: 9, nominations[1].reference: 3})
-    client.force_login(world["panel"].chair)
-    response = client.get(reverse("judging:results", args=[world["panel"].pk]))
+    client.force_login(panel.chair)
+    response = client.get(reverse("judging:results", args=[panel.pk]))
     assert response.context["tie_form"] is None
     assert "No nominations are tied on score." in response.content.decode()
 
@@ -344,19 +365,19 @@ def run_written_stage(world, nominations, scores_by_reference):
             score_all(assignment, scores_by_reference[nomination.reference])
 
 
-def test_shortlist_top_n_is_published_with_emails(client, world, run_on_commit):
-    nominations = make_eligible(world["category"], 4)
+def test_shortlist_top_n_is_published_with_emails(client, world, admin, category, cycle, panel, run_on_commit):
+    nominations = make_eligible(category, 4)
     run_written_stage(world, nominations, {n.reference: v for n, v in zip(nominations, [9, 3, 7, 5], strict=True)})
-    domain.rules_for(world["cycle"])
-    client.force_login(world["panel"].chair)
-    url = reverse("judging:results", args=[world["panel"].pk])
-    response = client.post(reverse("judging:shortlist", args=[world["panel"].pk]), {"mode": "top"})
+    domain.rules_for(cycle)
+    client.force_login(panel.chair)
+    url = reverse("judging:results", args=[panel.pk])
+    response = client.post(reverse("judging:shortlist", args=[panel.pk]), {"mode": "top"})
     assert response["Location"] == url
     # Not published yet: providers see nothing.
     assert Nomination.objects.get(pk=nominations[0].pk).state == NominationState.ELIGIBLE
-    client.force_login(world["admin"])
+    client.force_login(admin)
     # Before the cycle's shortlist date, publishing needs a reason.
-    publish = reverse("judging:publish_shortlist", args=[world["panel"].pk])
+    publish = reverse("judging:publish_shortlist", args=[panel.pk])
     refused = client.post(publish, {"early_reason": ""}, follow=True)
     assert "give the reason for publishing it earlier" in refused.content.decode()
     assert Nomination.objects.get(pk=nominations[0].pk).state == NominationState.ELIGIBLE
@@ -374,52 +395,52 @@ def test_shortlist_top_n_is_published_with_emails(client, world, run_on_commit):
     assert sum(s.startswith("Shortlisted:") for s in subjects) == 3
 
 
-def test_shortlist_page_offers_every_ranked_nomination_and_needs_a_rationale_for_a_selection(client, world):
-    nominations = make_eligible(world["category"], 3)
+def test_shortlist_page_offers_every_ranked_nomination_and_needs_a_rationale_for_a_selection(
+    client, world, category, judges, panel
+):
+    nominations = make_eligible(category, 3)
     run_written_stage(world, nominations, {n.reference: v for n, v in zip(nominations, [4, 9, 6], strict=True)})
-    url = reverse("judging:shortlist", args=[world["panel"].pk])
-    client.force_login(world["panel"].chair)
+    url = reverse("judging:shortlist", args=[panel.pk])
+    client.force_login(panel.chair)
     form = client.get(url).context["form"]
-    ranking = domain.category_results(world["category"], "written", 25)
+    ranking = domain.category_results(category, "written", 25)
     assert [row.reference for row in ranking] == [nominations[i].reference for i in (1, 2, 0)]
     assert [label for _, label in form.fields["nominations"].choices] == [
         f"{row.rank}. {row.reference} (normalised {row.normalised:.1f})" for row in ranking
     ]
     refused = client.post(url, {"mode": "select", "nominations": [str(nominations[0].pk)]})
     assert "Explain why the panel chose this shortlist" in refused.content.decode()
-    assert not world["panel"].__class__.objects.get(pk=world["panel"].pk).shortlist_decided_at
+    assert not panel.__class__.objects.get(pk=panel.pk).shortlist_decided_at
     client.post(url, {"mode": "select", "nominations": [str(nominations[0].pk)], "rationale": "Outstanding visit"})
     again = client.get(url).context["form"]
     assert again.initial["nominations"] == [str(nominations[0].pk)]
-    client.force_login(world["judges"][1])
+    client.force_login(judges[1])
     assert client.get(url).status_code == 404
 
 
-def test_chairs_own_selection_needs_a_rationale(world):
-    nominations = make_eligible(world["category"], 3)
+def test_chairs_own_selection_needs_a_rationale(category, panel):
+    nominations = make_eligible(category, 3)
     with pytest.raises(DomainError, match="Explain why"):
-        domain.decide_shortlist(
-            world["panel"].chair, world["category"], nomination_ids=[nominations[2].pk], rationale=""
-        )
+        domain.decide_shortlist(panel.chair, category, nomination_ids=[nominations[2].pk], rationale="")
 
 
-def test_visit_rules_and_calendar_invitations(world, run_on_commit):
-    nomination = make_eligible(world["category"], 1)[0]
+def test_visit_rules_and_calendar_invitations(admin, category, cycle, judges, run_on_commit):
+    nomination = make_eligible(category, 1)[0]
     Nomination.objects.filter(pk=nomination.pk).update(state="shortlisted")
-    start = world["cycle"].site_visits_start + timedelta(days=1)
-    j1, j2, j3, j4 = world["judges"]
+    start = cycle.site_visits_start + timedelta(days=1)
+    j1, j2, j3, j4 = judges
     with pytest.raises(DomainError, match="the cycle's site-visit window"):
-        domain.schedule_visit(world["admin"], nomination, [j1, j2], **visit_details(timezone.now() + timedelta(days=1)))
+        domain.schedule_visit(admin, nomination, [j1, j2], **visit_details(timezone.now() + timedelta(days=1)))
     with pytest.raises(DomainError, match="at least two judges"):
-        domain.schedule_visit(world["admin"], nomination, [j2], **visit_details(start))
+        domain.schedule_visit(admin, nomination, [j2], **visit_details(start))
     with pytest.raises(DomainError, match="lived experience"):
-        domain.schedule_visit(world["admin"], nomination, [j1, j3], **visit_details(start))
+        domain.schedule_visit(admin, nomination, [j1, j3], **visit_details(start))
     ConflictDeclaration.objects.create(judge=j4, organisation=nomination.organisation, kind="personal")
     with pytest.raises(DomainError, match="j4@example.org has declared a conflict"):
-        domain.schedule_visit(world["admin"], nomination, [j1, j4], **visit_details(start))
+        domain.schedule_visit(admin, nomination, [j1, j4], **visit_details(start))
 
     with run_on_commit():
-        visit = domain.schedule_visit(world["admin"], nomination, [j1, j2], **visit_details(start))
+        visit = domain.schedule_visit(admin, nomination, [j1, j2], **visit_details(start))
     invitations = [m for m in mail.outbox if m.attachments]
     assert sorted(m.to[0] for m in invitations) == ["chair@example.org", "j2@example.org", "jo@provider.example"]
     first = Calendar.from_ical(invitations[0].attachments[0][1])
@@ -434,13 +455,13 @@ def test_visit_rules_and_calendar_invitations(world, run_on_commit):
 
     mail.outbox.clear()
     with run_on_commit():
-        domain.reschedule_visit(world["admin"], visit, [j1, j2], **visit_details(start + timedelta(days=1)))
+        domain.reschedule_visit(admin, visit, [j1, j2], **visit_details(start + timedelta(days=1)))
     moved = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
     assert (str(moved["UID"]), int(moved["SEQUENCE"])) == (f"{visit.uid}@care-awards", 1)
 
     mail.outbox.clear()
     with run_on_commit():
-        domain.cancel_visit(world["admin"], visit, reason="Outbreak at the home")
+        domain.cancel_visit(admin, visit, reason="Outbreak at the home")
     cancelled = Calendar.from_ical(mail.outbox[0].attachments[0][1])
     assert str(cancelled["METHOD"]) == "CANCEL"
     assert int(cancelled.walk("VEVENT")[0]["SEQUENCE"]) == 2
@@ -474,28 +495,26 @@ def full_cycle_to_sign_off(world):
     return winner
 
 
-def test_final_score_combines_written_and_visit_with_category_weights(world):
+def test_final_score_combines_written_and_visit_with_category_weights(world, category):
     winner = full_cycle_to_sign_off(world)
     result = winner.final_result
-    written = {r.nomination_id: r.normalised for r in domain.category_results(world["category"], "written", 25)}
-    visit = {r.nomination_id: r.normalised for r in domain.category_results(world["category"], "site_visit", 25)}
+    written = {r.nomination_id: r.normalised for r in domain.category_results(category, "written", 25)}
+    visit = {r.nomination_id: r.normalised for r in domain.category_results(category, "site_visit", 25)}
     expected = (written[winner.pk] * 60 + visit[winner.pk] * 40) / 100
     assert float(result.final_score) == pytest.approx(expected, abs=0.01)
     assert Nomination.objects.get(pk=winner.pk).state == NominationState.FINALIST
 
 
-def test_sign_off_rechecks_composition(world):
-    nominations = make_eligible(world["category"], 1)
+def test_sign_off_rechecks_composition(category, panel):
+    nominations = make_eligible(category, 1)
     Nomination.objects.filter(pk=nominations[0].pk).update(state="finalist")
     nominations[0].refresh_from_db()
-    domain.record_final_result(
-        world["panel"].chair, nominations[0], award=Award.WINNER, citation="Great", rationale="Best"
-    )
+    domain.record_final_result(panel.chair, nominations[0], award=Award.WINNER, citation="Great", rationale="Best")
     from judging.models import JudgeProfile
 
     JudgeProfile.objects.update(lived_experience="none")
     with pytest.raises(DomainError, match="at least 1 member with lived experience"):
-        domain.sign_off(world["panel"].chair, world["panel"])
+        domain.sign_off(panel.chair, panel)
 
 
 class TestEmbargo:
@@ -543,27 +562,27 @@ class TestEmbargo:
             assert sum("results are announced" in m.subject for m in mail.outbox) >= 3
 
 
-def test_approval_needs_every_panel_signed_off(world):
+def test_approval_needs_every_panel_signed_off(admin, cycle):
     with pytest.raises(DomainError, match="Every panel must sign off first"):
-        domain.approve_results(world["admin"], world["cycle"], early_reason="The test cycle runs early")
+        domain.approve_results(admin, cycle, early_reason="The test cycle runs early")
     assert not Publication.objects.exists()
 
 
-def test_media_partner_downloads_the_press_pack_before_the_embargo(client, world):
+def test_media_partner_downloads_the_press_pack_before_the_embargo(client, world, admin, category, cycle, judges):
     winner = full_cycle_to_sign_off(world)
     Nomination.objects.filter(pk=winner.pk).update(consent_to_publish=True)
     media = make_user(email="media@example.org", roles=[SiteRole.MEDIA_PARTNER])
     client.force_login(media)
-    assert client.get(reverse("judging:press_pack", args=[world["cycle"].pk])).status_code == 404
-    domain.approve_results(world["admin"], world["cycle"], early_reason="The test cycle runs early")
-    response = client.get(reverse("judging:press_pack", args=[world["cycle"].pk]))
+    assert client.get(reverse("judging:press_pack", args=[cycle.pk])).status_code == 404
+    domain.approve_results(admin, cycle, early_reason="The test cycle runs early")
+    response = client.get(reverse("judging:press_pack", args=[cycle.pk]))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(archive.namelist()) == ["README.txt", "winners.csv", "winners.json"]
     data = json.loads(archive.read("winners.json"))
     assert data["results"] == [
         {
-            "category": world["category"].name,
+            "category": category.name,
             "award": "Winner",
             "reference": winner.reference,
             "service": winner.service_name,
@@ -574,20 +593,20 @@ def test_media_partner_downloads_the_press_pack_before_the_embargo(client, world
     ]
     assert PressPackDownload.objects.get().user == media
     assert AuditEvent.objects.filter(action="press_pack.downloaded").count() == 1
-    client.force_login(world["judges"][1])
-    assert client.get(reverse("judging:press_pack", args=[world["cycle"].pk])).status_code == 403
+    client.force_login(judges[1])
+    assert client.get(reverse("judging:press_pack", args=[cycle.pk])).status_code == 403
 
 
 # Query counts ------------------------------------------------------------------------------
 
 
-def test_judge_list_scoring_and_ranking_query_counts_do_not_grow(client, world):
-    judge = world["judges"][1]
-    chair = world["panel"].chair
+def test_judge_list_scoring_and_ranking_query_counts_do_not_grow(client, admin, category, judges, panel):
+    judge = judges[1]
+    chair = panel.chair
 
     def setup(count, start):
-        make_eligible(world["category"], count, prefix=f"Batch{start}")
-        domain.auto_assign(world["admin"], world["category"])
+        make_eligible(category, count, prefix=f"Batch{start}")
+        domain.auto_assign(admin, category)
 
     setup(1, 0)
     for assignment in Assignment.objects.all():
@@ -600,7 +619,7 @@ def test_judge_list_scoring_and_ranking_query_counts_do_not_grow(client, world):
     client.force_login(first.judge)
     score_one = count_queries(lambda: client.get(reverse("judging:score", args=[first.pk])))
     client.force_login(chair)
-    rank_one = count_queries(lambda: client.get(reverse("judging:results", args=[world["panel"].pk])))
+    rank_one = count_queries(lambda: client.get(reverse("judging:results", args=[panel.pk])))
 
     setup(29, 1)
     chair_scores_all()
@@ -612,32 +631,32 @@ def test_judge_list_scoring_and_ranking_query_counts_do_not_grow(client, world):
     client.force_login(first.judge)
     score_thirty = count_queries(lambda: client.get(reverse("judging:score", args=[first.pk])))
     client.force_login(chair)
-    rank_thirty = count_queries(lambda: client.get(reverse("judging:results", args=[world["panel"].pk])))
-    assert len(client.get(reverse("judging:results", args=[world["panel"].pk])).context["rows"]) == 30
+    rank_thirty = count_queries(lambda: client.get(reverse("judging:results", args=[panel.pk])))
+    assert len(client.get(reverse("judging:results", args=[panel.pk])).context["rows"]) == 30
     assert (list_one, score_one, rank_one) == (list_thirty, score_thirty, rank_thirty)
 
 
-def test_winners_page_query_count_does_not_grow(client, world):
+def test_winners_page_query_count_does_not_grow(client, category, cycle):
     from django.core.cache import cache
 
     from judging.models import FinalResult
 
-    Publication.objects.create(cycle=world["cycle"], approved_at=timezone.now())
-    Cycle.objects.filter(pk=world["cycle"].pk).update(results_approved_at=timezone.now())
+    Publication.objects.create(cycle=cycle, approved_at=timezone.now())
+    Cycle.objects.filter(pk=cycle.pk).update(results_approved_at=timezone.now())
 
-    def award(category):
-        for nomination, kind in zip(make_eligible(category, 3, prefix=category.name), Award.values[:3], strict=True):
+    def award(each):
+        for nomination, kind in zip(make_eligible(each, 3, prefix=each.name), Award.values[:3], strict=True):
             FinalResult.objects.create(nomination=nomination, award=kind, final_score=80, citation=f"{kind} citation")
 
     def page():
         cache.clear()  # the public page is cached: count the work behind it
-        return client.get(reverse("winners:cycle", args=[world["cycle"].pk]))
+        return client.get(reverse("winners:cycle", args=[cycle.pk]))
 
-    award(world["category"])
-    with time_machine.travel(world["cycle"].winners_announced + timedelta(seconds=1)):
+    award(category)
+    with time_machine.travel(cycle.winners_announced + timedelta(seconds=1)):
         one = count_queries(page)
         for n in range(4):
-            award(make_category(world["cycle"], f"Category {n}"))
+            award(make_category(cycle, f"Category {n}"))
         several = count_queries(page)
         response = page()
         assert response.status_code == 200
@@ -645,18 +664,18 @@ def test_winners_page_query_count_does_not_grow(client, world):
     assert one == several
 
 
-def test_exports_and_distribution(client, world):
-    nominations = make_eligible(world["category"], 2)
+def test_exports_and_distribution(client, world, admin, category, cycle):
+    nominations = make_eligible(category, 2)
     run_written_stage(world, nominations, {n.reference: 6 for n in nominations})
-    client.force_login(world["admin"])
-    scores = client.get(reverse("judging:export", args=[world["cycle"].pk, "scores", "csv"]))
+    client.force_login(admin)
+    scores = client.get(reverse("judging:export", args=[cycle.pk, "scores", "csv"]))
     text = b"".join(scores.streaming_content).decode("utf-8-sig").splitlines()
     assert text[0].startswith("Reference,Category,Stage,Judge,Criterion,Score")
     assert len(text) == 1 + 2 * 3 * 2  # 2 nominations × 3 judges × 2 written criteria
-    rankings = client.get(reverse("judging:export", args=[world["cycle"].pk, "rankings", "xlsx"]))
+    rankings = client.get(reverse("judging:export", args=[cycle.pk, "rankings", "xlsx"]))
     assert rankings["Content-Type"].startswith("application/vnd.openxmlformats")
-    distribution = client.get(reverse("judging:distribution", args=[world["cycle"].pk]))
+    distribution = client.get(reverse("judging:distribution", args=[cycle.pk]))
     rows = distribution.context["rows"]
     assert sum(r["count"] for r in rows) == 6
     assert all(r["mean"] == pytest.approx(60.0) for r in rows)
-    assert client.get(reverse("judging:export", args=[world["cycle"].pk, "secrets", "csv"])).status_code == 404
+    assert client.get(reverse("judging:export", args=[cycle.pk, "secrets", "csv"])).status_code == 404

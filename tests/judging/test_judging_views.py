@@ -24,13 +24,38 @@ def world():
     return make_judging_world()
 
 
+@pytest.fixture
+def admin(world):
+    return world["admin"]
+
+
+@pytest.fixture
+def category(world):
+    return world["category"]
+
+
+@pytest.fixture
+def cycle(world):
+    return world["cycle"]
+
+
+@pytest.fixture
+def judges(world):
+    return world["judges"]
+
+
+@pytest.fixture
+def panel(world):
+    return world["panel"]
+
+
 def form_actions(html) -> list[str]:
     return re.findall(r'<form[^>]*\smethod="post"[^>]*\saction="([^"]+)"', html)
 
 
-def test_the_panel_page_has_a_url_per_action_and_keeps_what_was_typed(client, world):
-    panel, (chair, second, *_) = world["panel"], world["judges"]
-    client.force_login(world["admin"])
+def test_the_panel_page_has_a_url_per_action_and_keeps_what_was_typed(client, admin, judges, panel):
+    chair, second, *_ = judges
+    client.force_login(admin)
     html = client.get(reverse("judging:panel", args=[panel.pk])).content.decode()
     assert 'name="action"' not in html
     actions = form_actions(html)
@@ -59,12 +84,12 @@ def test_the_panel_page_has_a_url_per_action_and_keeps_what_was_typed(client, wo
     assert client.post(reverse("judging:set_panel_chair", args=[panel.pk, chair.pk])).status_code == 403
 
 
-def test_an_override_the_domain_refuses_comes_back_with_the_reason_typed(client, world):
-    nomination = make_eligible(world["category"], 1)[0]
+def test_an_override_the_domain_refuses_comes_back_with_the_reason_typed(client, admin, category, panel):
+    nomination = make_eligible(category, 1)[0]
     Nomination.objects.filter(pk=nomination.pk).update(state="shortlisted")
-    client.force_login(world["admin"])
+    client.force_login(admin)
     response = client.post(
-        reverse("judging:override_assignment", args=[world["panel"].pk]),
+        reverse("judging:override_assignment", args=[panel.pk]),
         {
             "override-reference": nomination.reference,
             "override-email": "j4@example.org",
@@ -79,13 +104,12 @@ def test_an_override_the_domain_refuses_comes_back_with_the_reason_typed(client,
 
 
 def test_a_casting_decision_posts_to_its_own_url_and_a_refusal_keeps_the_ranking_page_working(
-    client, world, monkeypatch
+    client, admin, category, panel, monkeypatch
 ):
     monkeypatch.setattr("judging.views.panel.ranking.RANKING_PAGE_SIZE", 1)
-    first, second = sorted(make_eligible(world["category"], 2), key=lambda n: n.reference)
-    domain.auto_assign(world["admin"], world["category"])
-    Assignment.objects.filter(judge=world["panel"].chair).delete()  # a chair who scores nothing here
-    panel = world["panel"]
+    first, second = sorted(make_eligible(category, 2), key=lambda n: n.reference)
+    domain.auto_assign(admin, category)
+    Assignment.objects.filter(judge=panel.chair).delete()  # a chair who scores nothing here
     client.force_login(panel.chair)
     results = reverse("judging:results", args=[panel.pk])
     tie_break = reverse("judging:tie_break", args=[panel.pk])
@@ -111,10 +135,10 @@ def test_a_casting_decision_posts_to_its_own_url_and_a_refusal_keeps_the_ranking
     assert TieBreak.objects.get().preferred == second
 
 
-def test_final_decisions_and_sign_off_post_to_their_own_urls(client, world):
+def test_final_decisions_and_sign_off_post_to_their_own_urls(client, world, judges, panel):
     (finalist,) = to_finalists(world)
     score_everything(world)  # the site-visit scores too: a judge who has not submitted theirs sees no finalist
-    panel, chair = world["panel"], world["judges"][0]
+    chair = judges[0]
     client.force_login(chair)
     final = reverse("judging:final", args=[panel.pk])
     decide = reverse("judging:record_final_result", args=[panel.pk, finalist.pk])
@@ -142,15 +166,17 @@ def test_final_decisions_and_sign_off_post_to_their_own_urls(client, world):
     assert Panel.objects.get(pk=panel.pk).state == PanelState.SIGNED_OFF
 
 
-def test_cancelling_a_visit_has_its_own_url_and_a_missing_reason_keeps_the_page(client, world):
-    nomination = make_eligible(world["category"], 1)[0]
-    domain.auto_assign(world["admin"], world["category"])
+def test_cancelling_a_visit_has_its_own_url_and_a_missing_reason_keeps_the_page(
+    client, world, admin, category, cycle, judges, panel
+):
+    nomination = make_eligible(category, 1)[0]
+    domain.auto_assign(admin, category)
     score_everything(world)
-    domain.decide_shortlist(world["judges"][0], world["category"], nomination_ids=None, rationale="")
-    domain.publish_shortlist(world["admin"], world["category"], early_reason="The test cycle runs early")
-    start = world["cycle"].site_visits_start + timedelta(hours=10)
-    visit = domain.schedule_visit(world["admin"], nomination, world["judges"][:2], **visit_details(start))
-    client.force_login(world["admin"])
+    domain.decide_shortlist(judges[0], category, nomination_ids=None, rationale="")
+    domain.publish_shortlist(admin, category, early_reason="The test cycle runs early")
+    start = cycle.site_visits_start + timedelta(hours=10)
+    visit = domain.schedule_visit(admin, nomination, judges[:2], **visit_details(start))
+    client.force_login(admin)
     edit = reverse("judging:visit_edit", args=[nomination.pk, visit.pk])
     cancel = reverse("judging:visit_cancel", args=[nomination.pk, visit.pk])
     assert form_actions(client.get(edit).content.decode()) == [edit, cancel]
@@ -162,5 +188,5 @@ def test_cancelling_a_visit_has_its_own_url_and_a_missing_reason_keeps_the_page(
     assert SiteVisit.objects.get(pk=visit.pk).state == VisitState.SCHEDULED
 
     done = client.post(cancel, {"cancel-reason": "The home has an outbreak"})
-    assert done["Location"] == reverse("judging:visits", args=[world["panel"].pk])
+    assert done["Location"] == reverse("judging:visits", args=[panel.pk])
     assert SiteVisit.objects.get(pk=visit.pk).state == VisitState.CANCELLED

@@ -57,6 +57,36 @@ def world(academy_staff):
     }
 
 
+@pytest.fixture
+def council(world):
+    return world["council"]
+
+
+@pytest.fixture
+def not_social(world):
+    return world["not_social"]
+
+
+@pytest.fixture
+def provider_user(world):
+    return world["provider_user"]
+
+
+@pytest.fixture
+def social(world):
+    return world["social"]
+
+
+@pytest.fixture
+def staff(world):
+    return world["staff"]
+
+
+@pytest.fixture
+def unaccredited(world):
+    return world["unaccredited"]
+
+
 def status_for(world, *, appointed, completions, today, second_appointment=None):
     leader = make_user(email=f"leader{DassAppointment.objects.count()}@example.org")
     for course_key, completed_on, verified in completions:
@@ -177,32 +207,30 @@ def test_status_of_matches_the_sql_expression(world):
         assert expected in dict(compliance.ComplianceStatus.choices)
 
 
-def test_a_verified_completion_cannot_be_edited_but_can_be_corrected(world):
+def test_a_verified_completion_cannot_be_edited_but_can_be_corrected(social, staff):
     leader = make_user(email="corrector@example.org")
-    original = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
-    leaders.verify_completion(world["staff"], original)
+    original = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
+    leaders.verify_completion(staff, original)
     with pytest.raises(DomainError, match="already been decided"):
-        leaders.reject_completion(world["staff"], original, reason="changed mind")
-    correction = leaders.record_completion(
-        leader, course=world["social"], completed_on=date(2021, 2, 1), supersedes=original
-    )
-    leaders.verify_completion(world["staff"], correction)
+        leaders.reject_completion(staff, original, reason="changed mind")
+    correction = leaders.record_completion(leader, course=social, completed_on=date(2021, 2, 1), supersedes=original)
+    leaders.verify_completion(staff, correction)
     original.refresh_from_db()
     assert (original.state, original.completed_on) == ("superseded", date(2021, 1, 1))
     with pytest.raises(DomainError, match="Only a verified completion can be corrected"):
-        leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 3, 1), supersedes=original)
+        leaders.record_completion(leader, course=social, completed_on=date(2021, 3, 1), supersedes=original)
 
 
-def test_completion_rules(world):
+def test_completion_rules(social):
     leader = make_user(email="rules@example.org")
     with pytest.raises(DomainError, match="Choose a course from the register"):
         leaders.record_completion(leader, completed_on=date(2021, 1, 1), course_title="Something")
     with pytest.raises(DomainError, match="today or in the past"):
-        leaders.record_completion(leader, course=world["social"], completed_on=date(2099, 1, 1))
+        leaders.record_completion(leader, course=social, completed_on=date(2099, 1, 1))
     with pytest.raises(DomainError, match="must be a PDF"):
         leaders.record_completion(
             leader,
-            course=world["social"],
+            course=social,
             completed_on=date(2021, 1, 1),
             certificate=SimpleUploadedFile("cert.pdf", b"MZ\x90\x00 not a pdf"),
         )
@@ -253,28 +281,28 @@ def test_signature_verifies_and_tampering_breaks_it(credential):
     assert not credentials.verify_signature(bad_proof)
 
 
-def test_verification_page_reports_valid_revoked_and_withdrawn(client, credential, world):
+def test_verification_page_reports_valid_revoked_and_withdrawn(client, credential, social, staff):
     _, completion, issued = credential
     url = reverse("credentials:verify", args=[issued.uuid])
     assert client.get(url, HTTP_ACCEPT="application/json").json()["status"] == "valid"
-    accreditation = Accreditation.objects.get(course=world["social"])
+    accreditation = Accreditation.objects.get(course=social)
     accreditation.state = "withdrawn"
     accreditation.save()
     assert client.get(url, HTTP_ACCEPT="application/json").json()["status"] == "accreditation_withdrawn"
-    credentials.revoke(world["staff"], issued, reason="Issued in error")
+    credentials.revoke(staff, issued, reason="Issued in error")
     assert client.get(url, HTTP_ACCEPT="application/json").json()["status"] == "revoked"
     issued.document["name"] = "Altered"
     issued.save()
     assert client.get(url, HTTP_ACCEPT="application/json").json()["status"] == "invalid"
 
 
-def test_no_credential_for_unverified_or_unaccredited(world):
+def test_no_credential_for_unverified_or_unaccredited(social, staff, unaccredited):
     leader = make_user(email="nobadge@example.org")
-    waiting = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 5, 20))
+    waiting = leaders.record_completion(leader, course=social, completed_on=date(2021, 5, 20))
     with pytest.raises(DomainError, match="Credentials are issued for verified completions"):
         credentials.issue(leader, waiting)
-    other = leaders.record_completion(leader, course=world["unaccredited"], completed_on=date(2021, 5, 20))
-    leaders.verify_completion(world["staff"], other)
+    other = leaders.record_completion(leader, course=unaccredited, completed_on=date(2021, 5, 20))
+    leaders.verify_completion(staff, other)
     with pytest.raises(DomainError):
         credentials.issue(leader, other)
 
@@ -282,11 +310,11 @@ def test_no_credential_for_unverified_or_unaccredited(world):
 # Permissions --------------------------------------------------------------------------------------
 
 
-def test_a_leader_sees_only_their_own_completions_and_certificates(client, world):
+def test_a_leader_sees_only_their_own_completions_and_certificates(client, social):
     owner = make_user(email="owner@example.org")
     completion = leaders.record_completion(
         owner,
-        course=world["social"],
+        course=social,
         completed_on=date(2021, 1, 1),
         certificate=SimpleUploadedFile("cert.pdf", MINIMAL_PDF),
     )
@@ -300,16 +328,16 @@ def test_a_leader_sees_only_their_own_completions_and_certificates(client, world
     assert response["Content-Disposition"].startswith('attachment; filename="cert.pdf"')
 
 
-def test_course_provider_verifies_only_its_own_courses(client, world):
+def test_course_provider_verifies_only_its_own_courses(client, provider_user, social):
     leader = make_user(email="learner@example.org")
-    own = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
+    own = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
     other_user, other_provider = make_course_provider("Other Provider")
     foreign_course = make_course(other_provider, "Another provider's course")
     foreign = leaders.record_completion(leader, course=foreign_course, completed_on=date(2021, 1, 1))
     hand = leaders.record_completion(
         leader, course_title="Old course", provider_name="Old college", completed_on=date(2015, 1, 1)
     )
-    client.force_login(world["provider_user"])
+    client.force_login(provider_user)
     queue = client.get(reverse("leaders:verification"))
     assert [c.pk for c in queue.context["page"]] == [own.pk]
     assert client.post(reverse("leaders:verify", args=[foreign.pk])).status_code == 404
@@ -319,14 +347,14 @@ def test_course_provider_verifies_only_its_own_courses(client, world):
     own.refresh_from_db()
     foreign.refresh_from_db()
     assert (own.state, foreign.state) == ("verified", "self_declared")
-    assert own.decided_by == world["provider_user"]
+    assert own.decided_by == provider_user
 
 
-def test_verify_and_reject_each_post_to_their_own_url(client, world):
+def test_verify_and_reject_each_post_to_their_own_url(client, social, staff):
     leader = make_user(email="learner@example.org")
-    one = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
-    two = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 2, 1))
-    client.force_login(world["staff"])
+    one = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
+    two = leaders.record_completion(leader, course=social, completed_on=date(2021, 2, 1))
+    client.force_login(staff)
     queue = client.get(reverse("leaders:verification")).content.decode()
     assert 'name="decision"' not in queue
     for completion in (one, two):
@@ -342,26 +370,24 @@ def test_verify_and_reject_each_post_to_their_own_url(client, world):
     assert (one.state, one.rejection_reason, two.state) == ("rejected", "Certificate unreadable", "verified")
 
 
-def test_dashboard_is_for_academy_staff(client, world):
-    client.force_login(world["provider_user"])
+def test_dashboard_is_for_academy_staff(client, provider_user):
+    client.force_login(provider_user)
     assert client.get(reverse("leaders:dashboard")).status_code == 403
 
 
 # Query counts --------------------------------------------------------------------------------------
 
 
-def test_dass_dashboard_counts_follow_every_change(client, world):
+def test_dass_dashboard_counts_follow_every_change(client, council, social, staff):
     """The dashboard's counts are cached; each change of appointments or
     completions must show at once."""
     awaiting = make_user(email="awaiting@example.org")
     late = make_user(email="late@example.org")
     with time_machine.travel(date(2021, 6, 1)):
-        completion = leaders.record_completion(awaiting, course=world["social"], completed_on=date(2021, 5, 1))
+        completion = leaders.record_completion(awaiting, course=social, completed_on=date(2021, 5, 1))
     for person, appointed in [(awaiting, date(2021, 1, 4)), (late, date(2021, 1, 4))]:
-        leaders.record_appointment(
-            world["staff"], person, local_authority=world["council"], appointed_on=appointed, kind="substantive"
-        )
-    client.force_login(world["staff"])
+        leaders.record_appointment(staff, person, local_authority=council, appointed_on=appointed, kind="substantive")
+    client.force_login(staff)
     url = reverse("leaders:dashboard")
 
     def counts(**filters):
@@ -376,41 +402,41 @@ def test_dass_dashboard_counts_follow_every_change(client, world):
             2,
             {"complete_awaiting": 1, "overdue": 1},
         )
-        leaders.verify_completion(world["staff"], completion)
+        leaders.verify_completion(staff, completion)
         assert counts() == (2, {"complete_verified": 1, "overdue": 1})
         appointment = DassAppointment.objects.get(leader=late)
-        leaders.end_appointment(world["staff"], appointment, ended_on=date(2024, 12, 31))
+        leaders.end_appointment(staff, appointment, ended_on=date(2024, 12, 31))
         assert counts() == (1, {"complete_verified": 1})
         regions = client.get(url).context["regions"]
         assert regions == [("East Midlands", [1, 0, 0, 0, 0])]
 
 
-def test_dashboard_and_portfolio_query_counts_do_not_grow(client, world):
+def test_dashboard_and_portfolio_query_counts_do_not_grow(client, council, social, staff):
     leader = make_user(email="many@example.org")
 
     def add(n, start):
         for i in range(start, start + n):
             person = make_user(email=f"dass{i}@example.org")
             leaders.record_appointment(
-                world["staff"],
+                staff,
                 person,
-                local_authority=world["council"],
+                local_authority=council,
                 appointed_on=date(2021, 1, 1) + timedelta(days=i),
                 kind="substantive",
             )
             completion = leaders.record_completion(
-                leader, course=world["social"], completed_on=date(2021, 1, 1) + timedelta(days=i), certificate=None
+                leader, course=social, completed_on=date(2021, 1, 1) + timedelta(days=i), certificate=None
             )
             # Verified, so that the page also works out whether each can have a credential.
-            leaders.verify_completion(world["staff"], completion)
+            leaders.verify_completion(staff, completion)
 
     add(1, 0)
-    client.force_login(world["staff"])
+    client.force_login(staff)
     dash_one = count_queries(lambda: client.get(reverse("leaders:dashboard")))
     client.force_login(leader)
     port_one = count_queries(lambda: client.get(reverse("leaders:portfolio")))
     add(49, 1)
-    client.force_login(world["staff"])
+    client.force_login(staff)
     dash_fifty = count_queries(lambda: client.get(reverse("leaders:dashboard")))
     assert client.get(reverse("leaders:dashboard")).context["total"] == 50
     client.force_login(leader)
@@ -423,16 +449,14 @@ def test_dashboard_and_portfolio_query_counts_do_not_grow(client, world):
 # Leaders' records stay true: no duplicates, withdrawals, verified-only PDF, appointments ---------
 
 
-def test_the_same_course_and_day_cannot_be_on_the_record_twice(world, client):
+def test_the_same_course_and_day_cannot_be_on_the_record_twice(social, staff, client):
     leader = make_user(email="twice@example.org")
-    first = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
+    first = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
     with pytest.raises(DomainError, match="already recorded Directors' leadership programme completed on 1 Jan"):
-        leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
+        leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
     # Another day, or another person, is another completion.
-    leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 2))
-    leaders.record_completion(
-        make_user(email="other@example.org"), course=world["social"], completed_on=date(2021, 1, 1)
-    )
+    leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 2))
+    leaders.record_completion(make_user(email="other@example.org"), course=social, completed_on=date(2021, 1, 1))
     # A course described by hand is the same course whatever its capitals and spaces.
     leaders.record_completion(
         leader, course_title="Coaching for Leaders", provider_name="Acme", completed_on=date(2021, 5, 1)
@@ -442,54 +466,47 @@ def test_the_same_course_and_day_cannot_be_on_the_record_twice(world, client):
             leader, course_title=" coaching for leaders ", provider_name="ACME", completed_on=date(2021, 5, 1)
         )
     # A rejected record does not stand in the way of a new one.
-    leaders.reject_completion(world["staff"], first, reason="Certificate unreadable")
-    again = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
+    leaders.reject_completion(staff, first, reason="Certificate unreadable")
+    again = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
     assert again.state == "self_declared"
     # The form shows the refusal as an error, keeping what was typed.
     client.force_login(leader)
-    response = client.post(
-        reverse("leaders:completion_new"), {"course": world["social"].pk, "completed_on": "2021-01-01"}
-    )
+    response = client.post(reverse("leaders:completion_new"), {"course": social.pk, "completed_on": "2021-01-01"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "You have already recorded Directors' leadership programme completed on 1 January 2021 "
         "(waiting for verification). To change a verified record, use “Correct”."
     ]
     assert response.context["form"].data["completed_on"] == "2021-01-01"
-    assert Completion.objects.filter(leader=leader, course=world["social"], completed_on=date(2021, 1, 1)).count() == 2
+    assert Completion.objects.filter(leader=leader, course=social, completed_on=date(2021, 1, 1)).count() == 2
 
 
-def test_a_duplicate_already_in_the_records_cannot_be_verified_too(world):
+def test_a_duplicate_already_in_the_records_cannot_be_verified_too(social, staff):
     leader = make_user(email="legacy@example.org")
     # Recorded twice before duplicates were refused.
     one, two = (
-        Completion.objects.create(leader=leader, course=world["social"], completed_on=date(2021, 1, 1))
-        for _ in range(2)
+        Completion.objects.create(leader=leader, course=social, completed_on=date(2021, 1, 1)) for _ in range(2)
     )
-    leaders.verify_completion(world["staff"], one)
+    leaders.verify_completion(staff, one)
     with pytest.raises(DomainError, match="already verified for this leader: reject this record as a duplicate"):
-        leaders.verify_completion(world["staff"], two)
-    leaders.reject_completion(world["staff"], two, reason="Duplicate")
+        leaders.verify_completion(staff, two)
+    leaders.reject_completion(staff, two, reason="Duplicate")
     assert list(Completion.objects.filter(leader=leader).values_list("state", flat=True).order_by("pk")) == [
         "verified",
         "rejected",
     ]
 
 
-def test_a_correction_may_repeat_the_course_and_day_and_a_rejected_one_can_be_sent_again(world):
+def test_a_correction_may_repeat_the_course_and_day_and_a_rejected_one_can_be_sent_again(social, staff):
     leader = make_user(email="fixer@example.org")
-    original = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
-    leaders.verify_completion(world["staff"], original)
-    correction = leaders.record_completion(
-        leader, course=world["social"], completed_on=date(2021, 1, 1), supersedes=original
-    )
+    original = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
+    leaders.verify_completion(staff, original)
+    correction = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1), supersedes=original)
     with pytest.raises(DomainError, match="already waiting for verification: withdraw it to send another"):
-        leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 3), supersedes=original)
-    leaders.reject_completion(world["staff"], correction, reason="Same as before")
-    second = leaders.record_completion(
-        leader, course=world["social"], completed_on=date(2021, 1, 3), supersedes=original
-    )
-    leaders.verify_completion(world["staff"], second)
+        leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 3), supersedes=original)
+    leaders.reject_completion(staff, correction, reason="Same as before")
+    second = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 3), supersedes=original)
+    leaders.verify_completion(staff, second)
     original.refresh_from_db()
     assert (original.state, list(original.corrections.values_list("state", flat=True).order_by("pk"))) == (
         "superseded",
@@ -497,18 +514,18 @@ def test_a_correction_may_repeat_the_course_and_day_and_a_rejected_one_can_be_se
     )
 
 
-def test_a_pending_completion_is_withdrawn_by_its_leader_and_leaves_the_queues(world, client):
+def test_a_pending_completion_is_withdrawn_by_its_leader_and_leaves_the_queues(council, social, staff, client):
     from accounts.models import AuditEvent
 
     leader = make_user(email="withdrawer@example.org")
     leaders.record_appointment(
-        world["staff"], leader, local_authority=world["council"], appointed_on=date(2020, 6, 1), kind="substantive"
+        staff, leader, local_authority=council, appointed_on=date(2020, 6, 1), kind="substantive"
     )
-    completion = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
+    completion = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
     appointment = DassAppointment.objects.get(leader=leader)
     assert appointment.qualifying_completion_id == completion.pk
     with pytest.raises(PermissionDenied):
-        leaders.withdraw_completion(world["staff"], completion)
+        leaders.withdraw_completion(staff, completion)
 
     client.force_login(leader)
     portfolio = client.get(reverse("leaders:portfolio")).content.decode()
@@ -526,29 +543,31 @@ def test_a_pending_completion_is_withdrawn_by_its_leader_and_leaves_the_queues(w
         leader,
         None,
     )
-    assert list(leaders.completions_to_verify(world["staff"])) == []
+    assert list(leaders.completions_to_verify(staff)) == []
     event = AuditEvent.objects.get(action="completion.withdrawn")
     assert (event.actor, event.before, event.after) == (leader, {"state": "self_declared"}, {"state": "withdrawn"})
     with pytest.raises(DomainError, match="The leader has withdrawn this completion"):
-        leaders.verify_completion(world["staff"], completion)
+        leaders.verify_completion(staff, completion)
     with pytest.raises(DomainError, match="This completion is withdrawn by you: it can no longer be withdrawn"):
         leaders.withdraw_completion(leader, completion)
     # A verified completion is corrected, not withdrawn.
-    verified = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 2, 1))
-    leaders.verify_completion(world["staff"], verified)
+    verified = leaders.record_completion(leader, course=social, completed_on=date(2021, 2, 1))
+    leaders.verify_completion(staff, verified)
     with pytest.raises(DomainError, match="This completion is verified: it can no longer be withdrawn"):
         leaders.withdraw_completion(leader, verified)
     # Withdrawn, the course and day can be recorded again.
-    leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
+    leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
 
 
-def test_the_portfolio_pdf_lists_verified_completions_with_a_link_that_checks_them_today(world, client):
+def test_the_portfolio_pdf_lists_verified_completions_with_a_link_that_checks_them_today(
+    not_social, social, staff, client
+):
     leader = make_user(email="pdf@example.org", full_name="Sam Patel")
-    verified = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 1, 1))
-    leaders.verify_completion(world["staff"], verified)
-    rejected = leaders.record_completion(leader, course=world["social"], completed_on=date(2021, 2, 1))
-    leaders.reject_completion(world["staff"], rejected, reason="No certificate")
-    leaders.record_completion(leader, course=world["not_social"], completed_on=date(2021, 3, 1))
+    verified = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 1))
+    leaders.verify_completion(staff, verified)
+    rejected = leaders.record_completion(leader, course=social, completed_on=date(2021, 2, 1))
+    leaders.reject_completion(staff, rejected, reason="No certificate")
+    leaders.record_completion(leader, course=not_social, completed_on=date(2021, 3, 1))
     client.force_login(leader)
     # The signed token carries its signing second, so both are made at one frozen instant.
     with time_machine.travel(date(2026, 12, 3), tick=False):
@@ -563,10 +582,8 @@ def test_the_portfolio_pdf_lists_verified_completions_with_a_link_that_checks_th
     assert (check.context["label"], check.headers["X-Robots-Tag"]) == ("Verified", "noindex")
     assert "Sam Patel" in check.content.decode()
     # Corrected later: the same printed link now says the record was replaced.
-    correction = leaders.record_completion(
-        leader, course=world["social"], completed_on=date(2021, 1, 4), supersedes=verified
-    )
-    leaders.verify_completion(world["staff"], correction)
+    correction = leaders.record_completion(leader, course=social, completed_on=date(2021, 1, 4), supersedes=verified)
+    leaders.verify_completion(staff, correction)
     check = client.get(check_path)
     assert check.context["label"] == "Replaced"
     assert check.context["explanation"].startswith("Replaced by a corrected record on ")
@@ -575,33 +592,33 @@ def test_the_portfolio_pdf_lists_verified_completions_with_a_link_that_checks_th
     assert client.get(check_path.replace(":", "x", 1)).status_code == 404
 
 
-def test_staff_change_and_end_appointments_with_the_reason_in_the_audit_log(world, client):
+def test_staff_change_and_end_appointments_with_the_reason_in_the_audit_log(council, staff, client):
     from accounts.models import AuditEvent
 
     leader = make_user(email="director@example.org")
     appointment = leaders.record_appointment(
-        leader, leader, local_authority=world["council"], appointed_on=date(2021, 4, 1), kind="substantive"
+        leader, leader, local_authority=council, appointed_on=date(2021, 4, 1), kind="substantive"
     )
     assert appointment.deadline == date(2024, 4, 1)
     with pytest.raises(PermissionDenied):
         leaders.change_appointment(
             leader,
             appointment,
-            local_authority=world["council"],
+            local_authority=council,
             appointed_on=date(2021, 5, 1),
             kind="substantive",
             reason="Wrong date",
         )
-    client.force_login(world["staff"])
+    client.force_login(staff)
     url = reverse("leaders:appointment_change", args=[appointment.pk])
     form = client.get(url).context["form"]
     assert form.initial == {
-        "local_authority": world["council"],
+        "local_authority": council,
         "appointed_on": date(2021, 4, 1),
         "ended_on": None,
         "kind": "substantive",
     }
-    fields = {"local_authority": world["council"].pk, "appointed_on": "2021-05-01", "kind": "substantive"}
+    fields = {"local_authority": council.pk, "appointed_on": "2021-05-01", "kind": "substantive"}
     missing_reason = client.post(url, fields)
     assert missing_reason.context["form"].errors == {"reason": ["Give the reason for the change"]}
     response = client.post(url, {**fields, "reason": "Start date was 1 May (council letter)"})
@@ -610,7 +627,7 @@ def test_staff_change_and_end_appointments_with_the_reason_in_the_audit_log(worl
     assert (appointment.appointed_on, appointment.deadline) == (date(2021, 5, 1), date(2024, 5, 1))
     changed = AuditEvent.objects.get(action="dass.appointment_changed")
     assert (changed.actor, changed.before["appointed_on"], changed.after["appointed_on"], changed.reason) == (
-        world["staff"],
+        staff,
         "2021-04-01",
         "2021-05-01",
         "Start date was 1 May (council letter)",
@@ -626,70 +643,64 @@ def test_staff_change_and_end_appointments_with_the_reason_in_the_audit_log(worl
     assert backwards.context["form"].non_field_errors() == ["The appointment must end after it starts"]
 
 
-def test_an_authority_with_two_current_substantive_directors_is_flagged(world, client):
+def test_an_authority_with_two_current_substantive_directors_is_flagged(council, staff, client):
     today = date(2026, 12, 3)
     first, second, cover = (make_user(email=f"dass-{n}@example.org", full_name=n) for n in ("Ann", "Bea", "Cy"))
-    leaders.record_appointment(
-        world["staff"], first, local_authority=world["council"], appointed_on=date(2020, 1, 1), kind="substantive"
-    )
-    leaders.record_appointment(
-        world["staff"], cover, local_authority=world["council"], appointed_on=date(2026, 1, 1), kind="interim"
-    )
+    leaders.record_appointment(staff, first, local_authority=council, appointed_on=date(2020, 1, 1), kind="substantive")
+    leaders.record_appointment(staff, cover, local_authority=council, appointed_on=date(2026, 1, 1), kind="interim")
     # An interim director covering alongside is not two directors.
     assert compliance.authorities_with_two_directors(today) == []
     # Someone starting next month is not yet in post.
     leaders.record_appointment(
-        world["staff"], second, local_authority=world["council"], appointed_on=date(2027, 1, 1), kind="substantive"
+        staff, second, local_authority=council, appointed_on=date(2027, 1, 1), kind="substantive"
     )
     assert compliance.authorities_with_two_directors(today) == []
     appointment = DassAppointment.objects.get(leader=second)
     leaders.change_appointment(
-        world["staff"],
+        staff,
         appointment,
-        local_authority=world["council"],
+        local_authority=council,
         appointed_on=date(2026, 11, 1),
         kind="substantive",
         reason="Started early",
     )
     flagged = compliance.authorities_with_two_directors(today)
     assert [(f["authority"], [a.leader.full_name for a in f["appointments"]]) for f in flagged] == [
-        (world["council"], ["Ann", "Bea"])
+        (council, ["Ann", "Bea"])
     ]
     with time_machine.travel(date(2026, 12, 3), tick=False):
-        client.force_login(world["staff"])
+        client.force_login(staff)
         page = client.get(reverse("leaders:dashboard"))
         assert len(page.context["two_directors"]) == 1
         assert "1 local authority has more than one current substantive director" in page.content.decode()
         # Ending the first appointment today: today is still the last day in post.
         first_appointment = DassAppointment.objects.get(leader=first)
-        leaders.end_appointment(world["staff"], first_appointment, ended_on=today)
+        leaders.end_appointment(staff, first_appointment, ended_on=today)
         assert len(compliance.authorities_with_two_directors(today)) == 1
         assert compliance.authorities_with_two_directors(today + timedelta(days=1)) == []
-        leaders.end_appointment(world["staff"], first_appointment, ended_on=date(2026, 11, 30), reason="Left")
+        leaders.end_appointment(staff, first_appointment, ended_on=date(2026, 11, 30), reason="Left")
         assert client.get(reverse("leaders:dashboard")).context["two_directors"] == []
 
 
-def test_a_date_being_changed_is_shown_in_the_form_as_the_browser_reads_it(world, client):
+def test_a_date_being_changed_is_shown_in_the_form_as_the_browser_reads_it(council, staff, client):
     leader = make_user(email="dates@example.org")
     appointment = leaders.record_appointment(
-        leader, leader, local_authority=world["council"], appointed_on=date(2021, 4, 1), kind="substantive"
+        leader, leader, local_authority=council, appointed_on=date(2021, 4, 1), kind="substantive"
     )
-    client.force_login(world["staff"])
+    client.force_login(staff)
     page = client.get(reverse("leaders:appointment_change", args=[appointment.pk])).content.decode()
     assert 'type="date" name="appointed_on" value="2021-04-01"' in page
 
 
-def test_recording_a_second_current_director_warns_at_once(world, client):
+def test_recording_a_second_current_director_warns_at_once(council, staff, client):
     first = make_user(email="ann@example.org", full_name="Ann Lee")
-    leaders.record_appointment(
-        world["staff"], first, local_authority=world["council"], appointed_on=date(2020, 1, 1), kind="substantive"
-    )
+    leaders.record_appointment(staff, first, local_authority=council, appointed_on=date(2020, 1, 1), kind="substantive")
     make_user(email="bea@example.org", full_name="Bea Khan")
-    client.force_login(world["staff"])
+    client.force_login(staff)
     response = client.post(
         reverse("leaders:appointment_new"),
         {
-            "local_authority": world["council"].pk,
+            "local_authority": council.pk,
             "appointed_on": "2024-01-01",
             "kind": "substantive",
             "email": "bea@example.org",
