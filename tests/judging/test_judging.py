@@ -31,43 +31,12 @@ from ..factories import (
     make_category,
     make_eligible,
     make_judge,
-    make_judging_world,
     make_panel,
     make_user,
     visit_details,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_judging_world()
-
-
-@pytest.fixture
-def admin(world):
-    return world["admin"]
-
-
-@pytest.fixture
-def category(world):
-    return world["category"]
-
-
-@pytest.fixture
-def cycle(world):
-    return world["cycle"]
-
-
-@pytest.fixture
-def judges(world):
-    return world["judges"]
-
-
-@pytest.fixture
-def panel(world):
-    return world["panel"]
 
 
 def score_all(assignment, value=7):

@@ -18,40 +18,10 @@ from judging.enums import AssignmentState, PanelState, Stage
 from judging.models import Assignment, ConflictDeclaration, FinalResult, Panel, Publication, ResultsCorrection
 from judging.queries import understaffed
 
-from ..factories import make_category, make_cycle, make_eligible, make_judging_world, make_panel, visit_details
+from ..factories import make_category, make_cycle, make_eligible, make_panel, visit_details
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture
-def world():
-    return make_judging_world()
-
-
-@pytest.fixture
-def admin(world):
-    return world["admin"]
-
-
-@pytest.fixture
-def category(world):
-    return world["category"]
-
-
-@pytest.fixture
-def cycle(world):
-    return world["cycle"]
-
-
-@pytest.fixture
-def judges(world):
-    return world["judges"]
-
-
-@pytest.fixture
-def panel(world):
-    return world["panel"]
 
 
 def score_everything(world, value=7):

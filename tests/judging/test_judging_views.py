@@ -13,40 +13,10 @@ from judging import domain
 from judging.enums import PanelState, VisitState
 from judging.models import Assignment, FinalResult, Panel, SiteVisit, TieBreak
 
-from ..factories import make_eligible, make_judging_world, visit_details
+from ..factories import make_eligible, visit_details
 from .test_judging_lifecycle import score_everything, to_finalists
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return make_judging_world()
-
-
-@pytest.fixture
-def admin(world):
-    return world["admin"]
-
-
-@pytest.fixture
-def category(world):
-    return world["category"]
-
-
-@pytest.fixture
-def cycle(world):
-    return world["cycle"]
-
-
-@pytest.fixture
-def judges(world):
-    return world["judges"]
-
-
-@pytest.fixture
-def panel(world):
-    return world["panel"]
 
 
 def form_actions(html) -> list[str]:
