@@ -5,7 +5,7 @@ from awards.forms import LOCAL_DATETIME
 from core.forms import RequiredMessagesMixin
 
 from .enums import Award, ConflictType
-from .models import CycleRules, JudgeProfile
+from .models import JudgingSettings, JudgeProfile
 
 
 class InviteJudgeForm(forms.Form):
@@ -27,6 +27,14 @@ class ProfileForm(RequiredMessagesMixin, forms.ModelForm):
             "access_needs": "For example step-free access, a British Sign Language interpreter, breaks, "
             "large-print papers. Only the awards team sees this.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A model field's choices come with an empty "---------" choice, which
+        # radios must not offer: leaving them all unselected is the empty answer.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                field.choices = [(value, label) for value, label in field.choices if value != ""]
 
 
 class ConflictForm(RequiredMessagesMixin, forms.Form):
@@ -126,9 +134,9 @@ class OverrideForm(JudgeEmailForm):
         return reference
 
 
-class RulesForm(forms.ModelForm):
+class JudgingSettingsForm(forms.ModelForm):
     class Meta:
-        model = CycleRules
+        model = JudgingSettings
         fields = ["min_panel_size", "min_lived_experience", "min_sectors", "disagreement_threshold", "shortlist_size"]
         labels = {
             "min_panel_size": "Smallest panel",

@@ -69,10 +69,12 @@ class ConflictDeclaration(models.Model):
         return f"{self.judge} – {self.organisation} ({self.get_kind_display()})"
 
 
-class CycleRules(models.Model):
-    """Judging rules for a cycle; defaults apply until an administrator changes them."""
+class JudgingSettings(models.Model):
+    """Judging settings for a cycle (panel composition, disagreement threshold,
+    shortlist size). Named "settings", not "rules": `rules.py` in each app holds
+    who may do what. Defaults apply until an administrator changes them."""
 
-    cycle = models.OneToOneField("awards.Cycle", on_delete=models.CASCADE, related_name="judging_rules")
+    cycle = models.OneToOneField("awards.Cycle", on_delete=models.CASCADE, related_name="judging_settings")
     min_panel_size = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
     min_lived_experience = models.PositiveSmallIntegerField(default=1)
     min_sectors = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1)])
@@ -84,7 +86,7 @@ class CycleRules(models.Model):
     shortlist_size = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
 
     def __str__(self):
-        return f"Judging rules for {self.cycle}"
+        return f"Judging settings for {self.cycle}"
 
 
 class Panel(models.Model):

@@ -56,7 +56,7 @@ def ranking_rows(cycle):
         "Disagreement",
         "Needs casting decision",
     ]
-    threshold = domain.rules_for(cycle).disagreement_threshold
+    threshold = domain.judging_settings_for(cycle).disagreement_threshold
 
     def rows():
         for category in cycle.categories.all():

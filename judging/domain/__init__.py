@@ -12,7 +12,7 @@ audit record and email in one transaction.
 """
 
 from ..results import category_results
-from ._common import CONFLICT_REASON, rules_for
+from ._common import CONFLICT_REASON, judging_settings_for
 from .final import final_scores, record_final_result, record_no_award, sign_off
 from .judges import accept_invitation, declare_conflict, invite_judge, save_profile
 from .panels import (
@@ -23,7 +23,7 @@ from .panels import (
     open_panels,
     override_assignment,
     remove_panel_member,
-    save_rules,
+    save_judging_settings,
     set_chair,
 )
 from .publication import (
@@ -64,12 +64,12 @@ __all__ = [
     "record_no_award",
     "record_tie_break",
     "remove_panel_member",
-    "save_rules",
+    "save_judging_settings",
     "reopen_panel",
     "reopen_scores",
     "reschedule_visit",
     "results_are_public",
-    "rules_for",
+    "judging_settings_for",
     "save_profile",
     "save_scores",
     "schedule_visit",

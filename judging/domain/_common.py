@@ -1,16 +1,16 @@
-"""What the judging workflows share: the cycle's rules, the reason recorded when a
+"""What the judging workflows share: the cycle's judging settings, the reason recorded when a
 conflicted judge stands down, marking a category's ranking stale, and who took a
 chair's decision."""
 
 from django.utils import timezone
 
-from ..models import CycleRules, Panel
+from ..models import JudgingSettings, Panel
 from ..rules import is_chair_for
 
 
-def rules_for(cycle) -> CycleRules:
-    """The cycle's rules, or the defaults (unsaved) until an administrator sets them."""
-    return CycleRules.objects.filter(cycle=cycle).first() or CycleRules(cycle=cycle)
+def judging_settings_for(cycle) -> JudgingSettings:
+    """The cycle's judging settings, or the defaults (unsaved) until an administrator sets them."""
+    return JudgingSettings.objects.filter(cycle=cycle).first() or JudgingSettings(cycle=cycle)
 
 
 CONFLICT_REASON = "Conflict of interest declared"

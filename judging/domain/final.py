@@ -17,7 +17,7 @@ from ..enums import PANEL_TRANSITIONS, Award, PanelState, Stage
 from ..models import FinalResult, Panel
 from ..results import category_results
 from ..rules import may_act_as_chair
-from ._common import _acting, rules_for
+from ._common import _acting, judging_settings_for
 from .panels import composition_problems
 
 # Final decisions ---------------------------------------------------------------------------
@@ -25,7 +25,7 @@ from .panels import composition_problems
 
 def final_scores(category) -> dict[int, Decimal]:
     """Written and visit normalised scores combined with the category's weights."""
-    rules = rules_for(category.cycle)
+    rules = judging_settings_for(category.cycle)
     written = {
         r.nomination_id: r.normalised for r in category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
     }

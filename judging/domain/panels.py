@@ -16,9 +16,9 @@ from core.states import move, move_all
 
 from ..assignment import NominationToAssign, plan_assignments
 from ..enums import ASSIGNMENT_TRANSITIONS, PANEL_TRANSITIONS, AssignmentState, PanelState, Stage
-from ..models import Assignment, ConflictDeclaration, CycleRules, Panel, PanelMember
+from ..models import Assignment, ConflictDeclaration, JudgingSettings, Panel, PanelMember
 from ..queries import conflict_pairs
-from ._common import _scores_changed, rules_for
+from ._common import _scores_changed, judging_settings_for
 
 # Panels ------------------------------------------------------------------------------
 
@@ -26,15 +26,15 @@ RULE_FIELDS = ["min_panel_size", "min_lived_experience", "min_sectors", "disagre
 
 
 @transaction.atomic
-def save_rules(admin, rules: CycleRules) -> CycleRules:
-    """Saves a cycle's judging rules (panel composition, disagreement
+def save_judging_settings(admin, rules: JudgingSettings) -> JudgingSettings:
+    """Saves a cycle's judging settings (panel composition, disagreement
     threshold, shortlist size) with what changed in the audit log. Once any
     panel of the cycle is signed off, its decisions were taken under these
     rules, so they no longer change."""
     require(admin, "judging.manage")
     if Panel.objects.filter(category__cycle=rules.cycle_id, state=PanelState.SIGNED_OFF).exists():
-        raise DomainError("A panel of this cycle has signed off: its judging rules no longer change")
-    saved = CycleRules.objects.filter(pk=rules.pk).values(*RULE_FIELDS).first() or {}
+        raise DomainError("A panel of this cycle has signed off: its judging settings no longer change")
+    saved = JudgingSettings.objects.filter(pk=rules.pk).values(*RULE_FIELDS).first() or {}
     changed = {f: getattr(rules, f) for f in RULE_FIELDS if saved.get(f) != getattr(rules, f)}
     rules.save()
     audit.record(
@@ -60,7 +60,7 @@ def open_panels(admin, cycle) -> int:
 
 def composition_problems(panel: Panel) -> list[str]:
     """Each rule the panel breaks, in words an administrator can act on."""
-    rules = rules_for(panel.category.cycle)
+    rules = judging_settings_for(panel.category.cycle)
     members = list(User.objects.filter(panel_memberships__panel=panel).select_related("judge_profile"))
     profiles = [getattr(m, "judge_profile", None) for m in members]
     problems = []

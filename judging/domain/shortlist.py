@@ -16,7 +16,7 @@ from ..enums import AssignmentState, Stage
 from ..models import Assignment, Panel, ShortlistEntry
 from ..results import category_results
 from ..rules import may_decide_shortlist
-from ._common import rules_for
+from ._common import judging_settings_for
 
 # Shortlist --------------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ def decide_shortlist(user, category, *, nomination_ids: list[int] | None, ration
     decided with scorecards still out needs the chair's recorded `exception`
     (why the panel will not wait)."""
     panel = Panel.objects.select_for_update().get(category=category)
-    rules = rules_for(category.cycle)
+    rules = judging_settings_for(category.cycle)
     ranking = category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
     candidates = {row.nomination_id for row in ranking}
     require_that(may_decide_shortlist, user, category, Nomination.objects.filter(pk__in=candidates))

@@ -131,7 +131,7 @@ judging:manage                       GET   -                                    
 judging:judges                       GET   -                                         login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:cycle_panels                 GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:approve_results              POST  pk=cycle                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
-judging:save_rules                   POST  pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+judging:save_judging_settings        POST  pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:open_panels                  POST  pk=cycle                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
 judging:withdraw_results             GET   pk=past_cycle                             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:reopen_panel                 GET   pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa

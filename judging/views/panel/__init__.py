@@ -26,7 +26,7 @@ from .panels import (  # noqa: F401
     override_assignment,
     panel_detail,
     remove_panel_member,
-    save_rules,
+    save_judging_settings,
     set_panel_chair,
 )
 from .ranking import (  # noqa: F401

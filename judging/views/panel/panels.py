@@ -20,7 +20,7 @@ from ...forms import (
     InviteJudgeForm,
     JudgeEmailForm,
     OverrideForm,
-    RulesForm,
+    JudgingSettingsForm,
 )
 from ...models import JudgeInvitation, Panel, Publication
 from ...queries import (
@@ -87,21 +87,21 @@ def _cycle(pk) -> Cycle:
 @require_safe
 def cycle_panels(request, pk):
     cycle = _cycle(pk)
-    return _cycle_page(request, cycle, RulesForm(instance=domain.rules_for(cycle)))
+    return _cycle_page(request, cycle, JudgingSettingsForm(instance=domain.judging_settings_for(cycle)))
 
 
 @manage_required
 @require_POST
-def save_rules(request, pk):
+def save_judging_settings(request, pk):
     cycle = _cycle(pk)
-    form = RulesForm(request.POST, instance=domain.rules_for(cycle))
+    form = JudgingSettingsForm(request.POST, instance=domain.judging_settings_for(cycle))
     if form.is_valid():
         try:
-            domain.save_rules(request.user, form.save(commit=False))
+            domain.save_judging_settings(request.user, form.save(commit=False))
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The judging rules have been saved.")
+            messages.success(request, "The judging settings have been saved.")
             return redirect("judging:cycle_panels", pk=cycle.pk)
     return _cycle_page(request, cycle, form)
 

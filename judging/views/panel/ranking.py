@@ -24,7 +24,7 @@ from ...forms import (
     ShortlistForm,
     TieBreakForm,
 )
-from ...models import Assignment, CycleRules, ShortlistEntry
+from ...models import Assignment, JudgingSettings, ShortlistEntry
 from ...queries import (
     phases_for,
     with_phase_inputs,
@@ -41,7 +41,7 @@ RANKING_PAGE_SIZE = 50
 class _Ranking:
     """The ranking of one stage as one viewer may see it, and the casting decisions open to them."""
 
-    rules: CycleRules
+    rules: JudgingSettings
     rows: list
     conflicted: set
     waiting: set
@@ -61,7 +61,7 @@ def _stage(request) -> str:
 
 
 def _ranking(user, panel, stage) -> _Ranking:
-    rules = domain.rules_for(panel.category.cycle)
+    rules = domain.judging_settings_for(panel.category.cycle)
     rows = cached_category_results(panel, stage, rules.disagreement_threshold)
     conflicted, waiting = withheld_from(user, panel.category, stage)
     shown = [row for row in rows if row.nomination_id not in conflicted and row.nomination_id not in waiting]
@@ -273,7 +273,7 @@ def shortlist(request, pk):
     if panel.shortlist_published_at:
         messages.info(request, "The shortlist has already been published.")
         return redirect("judging:results", pk=panel.pk)
-    rules = domain.rules_for(panel.category.cycle)
+    rules = domain.judging_settings_for(panel.category.cycle)
     rows = cached_category_results(panel, Stage.WRITTEN, rules.disagreement_threshold)
     conflicted, waiting = withheld_from(request.user, panel.category, Stage.WRITTEN)
     candidates = {row.nomination_id for row in rows}
