@@ -152,3 +152,18 @@ def test_templates_name_states_through_enums():
         if STATE_LITERAL.search(line)
     ]
     assert found == []
+
+
+MAX_TEST_MODULE_LINES = 400
+
+
+def test_test_modules_stay_under_400_lines():
+    """Test modules (and their helpers) stay readable: split a long one by its sections."""
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if (lines := len(path.read_text().splitlines())) > MAX_TEST_MODULE_LINES
+    }
+    assert too_long == {}, f"Over {MAX_TEST_MODULE_LINES} lines, split by section: " + ", ".join(
+        f"{path} ({lines})" for path, lines in too_long.items()
+    )

@@ -12,7 +12,7 @@ from accounts.enums import OrganisationKind
 from leaders import domain as leaders
 
 from ..factories import MINIMAL_PDF, PASSWORD, OrganisationFactory, make_course, make_course_provider, make_user
-from ..leaders.test_leaders import accredit_course
+from ..leaders.helpers import accredit_course
 from .browser import assert_accessible, press, select, type_date, type_into, upload
 from .test_browser_judging import sign_in_with_mfa
 

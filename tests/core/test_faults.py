@@ -22,7 +22,7 @@ from courses.models import Course, ImportJob
 from notifications.models import OutboundEmail
 
 from ..accreditation.test_accreditation import answer_all, assess_all
-from ..courses.test_courses import csv_file, row
+from ..courses.helpers import csv_file, row
 from ..factories import (
     MINIMAL_PDF,
     make_category,

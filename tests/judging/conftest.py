@@ -3,7 +3,9 @@ and its parts as named fixtures."""
 
 import pytest
 
-from ..factories import make_judging_world
+from judging import domain
+
+from ..factories import make_eligible, make_judging_world
 
 
 @pytest.fixture
@@ -36,3 +38,10 @@ def judges(world):
 @pytest.fixture
 def panel(world):
     return world["panel"]
+
+
+@pytest.fixture
+def scored(world):
+    nominations = make_eligible(world["category"], 2)
+    domain.auto_assign(world["admin"], world["category"])
+    return nominations

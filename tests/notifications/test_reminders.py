@@ -36,7 +36,7 @@ from ..factories import (
     make_provider,
     make_user,
 )
-from ..leaders.test_leaders import accredit_course
+from ..leaders.helpers import accredit_course
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
