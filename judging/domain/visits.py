@@ -16,8 +16,8 @@ from core.states import move
 from notifications.mail import queue_rendered_email, render_email
 
 from .. import calendar
-from ..enums import VISIT_TRANSITIONS, AssignmentState, LivedExperience, Stage, VisitState
-from ..models import Assignment, ConflictDeclaration, JudgeProfile, PanelMember, SiteVisit
+from ..enums import VISIT_TRANSITIONS, AssignmentState, LivedExperience, PanelState, Stage, VisitState
+from ..models import Assignment, ConflictDeclaration, JudgeProfile, Panel, PanelMember, SiteVisit
 
 # Site visits -----------------------------------------------------------------------
 
@@ -94,12 +94,21 @@ def _check_visit_times(nomination, details) -> list[str]:
     return problems
 
 
+def _refuse_once_signed_off(nomination) -> None:
+    """A visit team is judging work: scheduling or moving a visit adds its
+    judges' site-visit assignments, and a signed-off panel's work is final
+    until an administrator reopens the panel (with a reason, on record)."""
+    if Panel.objects.filter(category_id=nomination.category_id, state=PanelState.SIGNED_OFF).exists():
+        raise DomainError("The panel has signed off: reopen the panel before changing its visits")
+
+
 @transaction.atomic
 def schedule_visit(admin, nomination, judges, **details) -> SiteVisit:
     require(admin, "judging.manage")
     nomination = Nomination.objects.select_for_update().select_related("cycle").get(pk=nomination.pk)
     if nomination.state != NominationState.SHORTLISTED:
         raise DomainError("Only shortlisted nominations are visited")
+    _refuse_once_signed_off(nomination)
     problems = visit_problems(nomination, judges) + _check_visit_times(nomination, details)
     if problems:
         raise DomainError("; ".join(problems))
@@ -131,6 +140,7 @@ def reschedule_visit(admin, visit, judges, **details) -> SiteVisit:
         raise DomainError("A cancelled visit cannot be rescheduled: schedule a new one")
     if visit.report_submitted_at:
         raise DomainError("This visit has happened and its report is in: it cannot be moved")
+    _refuse_once_signed_off(visit.nomination)
     problems = visit_problems(visit.nomination, judges) + _check_visit_times(visit.nomination, details)
     if problems:
         raise DomainError("; ".join(problems))
