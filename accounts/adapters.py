@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.template import TemplateDoesNotExist
@@ -16,12 +18,46 @@ SECRET_TEMPLATES = {
 }
 
 
+class Site:
+    """The site as allauth's emails name it (`current_site.name`,
+    `current_site.domain`): from the SITE_NAME and SITE_URL settings, never
+    empty, whatever host the request came on (the Sites framework is not
+    installed, so allauth would otherwise use the request's host, or nothing)."""
+
+    def __init__(self):
+        self.name = settings.SITE_NAME or settings.SERVICE_NAME
+        self.domain = urlsplit(settings.SITE_URL).netloc or self.name
+
+    def __str__(self):
+        return self.name
+
+
+def greeting(user) -> str:
+    """User.greeting: 'Dear Jo Bloggs', or 'Hello' without a name or a user."""
+    return getattr(user, "greeting", None) or "Hello"
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Sends allauth's emails (verification, password reset) through the
     outbox, so they survive a broker or mail server outage like every other."""
 
+    def save_user(self, request, user, form, commit=True):
+        """Keeps the name asked at sign-up (accounts.forms.SignupForm)."""
+        user.full_name = form.cleaned_data.get("full_name", "") or ""
+        return super().save_user(request, user, form, commit=commit)
+
     def send_mail(self, template_prefix, email, context):
-        context = {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL, **context}
+        user = context.get("user")
+        context = {
+            "service_name": settings.SERVICE_NAME,
+            "site_url": settings.SITE_URL,
+            "contact_email": settings.AWARDS_CONTACT_EMAIL,
+            "email": email,
+            **context,
+            # Always ours: allauth passes the request's host as the site.
+            "current_site": Site(),
+            "greeting": greeting(user),
+        }
         message = self.render_mail(template_prefix, email, context)
         try:
             html = render_to_string(f"{template_prefix}_message.html", context, self.request)

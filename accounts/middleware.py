@@ -58,7 +58,9 @@ class RequireMfaMiddleware:
             setting_up = not user.has_totp
             if not _allowed_before_second_factor(request, setting_up):
                 if setting_up:
-                    messages.info(request, "Set up two-factor authentication to use this part of the service.")
+                    messages.info(
+                        request, "Set up two-step sign-in (two-factor authentication) to use this part of the service."
+                    )
                     return redirect("mfa_activate_totp")
                 messages.info(request, "Enter a code from your authenticator app to continue.")
                 return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")

@@ -59,6 +59,12 @@ class User(AbstractUser):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    @property
+    def greeting(self) -> str:
+        """How every email to the person opens: 'Dear Jo Bloggs', or 'Hello'
+        for someone who has not given a name (never their email address)."""
+        return f"Dear {self.full_name}" if self.full_name.strip() else "Hello"
+
     @cached_property
     def access(self) -> "Access":
         """Site roles held now, TOTP, kinds of organisation: loaded once per request."""

@@ -48,3 +48,13 @@ rules.add_perm("accounts.manage_organisation", is_org_admin)
 rules.add_perm("accounts.grant_roles", is_site_staff)
 rules.add_perm("accounts.withdraw_join_request", made_join_request)
 rules.add_perm("accounts.view_audit", is_site_staff | is_awards_admin | is_academy_staff)
+
+
+@rules.predicate
+def could_be_provider(user):
+    """Whom the account page offers to create an organisation: people who may
+    work for a care or course provider. Someone here only as a judge or as
+    staff (a site role and no organisation) is not offered it."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.organisation_kinds) or not (user.site_roles or user.is_staff)

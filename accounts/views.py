@@ -7,7 +7,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import audit, domain
+from . import audit, audit_display, domain
 from .decorators import fresh_sign_in_required
 from .enums import JoinRequestState, MembershipRole, SiteRole
 from .forms import (
@@ -19,6 +19,7 @@ from .forms import (
     OrganisationSearchForm,
 )
 from .models import JoinRequest, Membership, Organisation, RoleGrant
+from .rules import could_be_provider
 
 PAGE_SIZE = 25
 
@@ -65,6 +66,7 @@ def dashboard(request):
             "pending_requests": pending,
             "waiting_for_me": waiting,
             "roles": [SiteRole(role).label for role in sorted(request.user.site_roles)],
+            "offer_organisation": could_be_provider(request.user),
         },
     )
 
@@ -262,7 +264,13 @@ def audit_log(request):
     return render(
         request,
         "accounts/audit_log.html",
-        {"page": page, "action": action, "actor": actor, "object_type": object_type},
+        {
+            "page": page,
+            "entries": audit_display.entries(page.object_list),
+            "action": action,
+            "actor": actor,
+            "object_type": object_type,
+        },
     )
 
 

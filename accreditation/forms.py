@@ -25,17 +25,46 @@ class AnswersForm(forms.Form):
         return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
 
 
-class EvidenceForm(forms.Form):
-    criterion = forms.TypedChoiceField(label="Which criterion does it support?", coerce=int)
+class ApplicationForm(AnswersForm):
+    """The provider's whole application on one form: the answers and a file of
+    evidence. Every button on it (save, upload, submit) posts all of it to its
+    own address, and each saves what was typed and any file chosen before
+    doing its own step, so no button loses another's work."""
+
+    evidence_criterion = forms.TypedChoiceField(
+        label="Which criterion does the file support?", coerce=int, required=False, empty_value=None
+    )
     file = forms.FileField(
-        label="Upload a file",
-        help_text="PDF, Word (DOCX), JPEG or PNG, up to 20 MB",
-        error_messages={"required": "Select a file to upload"},
+        label="Upload a file of evidence", required=False, help_text="PDF, Word (DOCX), JPEG or PNG, up to 20 MB"
     )
 
-    def __init__(self, *args, criteria, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["criterion"].choices = [("", "Choose a criterion")] + [(c.pk, c.title) for c in criteria]
+    def __init__(self, *args, criteria, answers, **kwargs):
+        super().__init__(*args, criteria=criteria, answers=answers, **kwargs)
+        # Answers first, then the file: the order the page shows them in.
+        for name in ("evidence_criterion", "file"):
+            self.fields[name] = self.fields.pop(name)
+        self.fields["evidence_criterion"].choices = [("", "Choose a criterion")] + [(c.pk, c.title) for c in criteria]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("file") and not cleaned.get("evidence_criterion") and "evidence_criterion" not in self.errors:
+            self.add_error("evidence_criterion", "Choose the criterion the file supports")
+        return cleaned
+
+    def answers_valid(self) -> bool:
+        """Whether every answer can be saved (a file refused does not stop them)."""
+        self.is_valid()
+        return not any(name.startswith("criterion_") for name in self.errors)
+
+    def evidence_valid(self) -> bool:
+        self.is_valid()
+        return not {"evidence_criterion", "file"} & set(self.errors)
+
+    def field_name(self, criterion) -> str:
+        return f"criterion_{criterion.pk}"
+
+    def answer_fields(self):
+        return [self[self.field_name(c)] for c in self.criteria]
 
 
 class AssignForm(forms.Form):

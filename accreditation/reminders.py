@@ -3,6 +3,9 @@
 - Accreditation expiry: the provider's admins, 6, 3 and 1 months before the
   end date and once it has expired; none when a renewal follows without a gap.
 - Conditions: 14 days before the due date, and once overdue.
+- New applications: a daily digest to academy staff of the applications
+  submitted (or submitted again after being returned) since the last one;
+  none on a day with nothing new.
 
 The leaders' reminders (DASS deadlines, completions waiting for verification)
 are in leaders.reminders.
@@ -14,7 +17,8 @@ from celery.schedules import crontab
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts.queries import admins_by_organisation
+from accounts.enums import SiteRole
+from accounts.queries import admins_by_organisation, holders_of
 from notifications.reminders import (
     CATCH_UP_DAYS,
     CATCH_UP_DAYS_MONTHLY,
@@ -25,6 +29,7 @@ from notifications.reminders import (
     month_milestones,
     months_before,
     reminder_kind,
+    send_digest_once,
     send_once,
     sweep,
 )
@@ -32,6 +37,8 @@ from notifications.reminders import (
 from .models import (
     Accreditation,
     AccreditationState,
+    Application,
+    ApplicationState,
     Condition,
     ConditionState,
 )
@@ -41,6 +48,11 @@ CONDITION_DAYS = [14]
 
 ACCREDITATION_EXPIRY = reminder_kind("accreditation_expiry", "Accreditation expiry")
 CONDITION_DUE = reminder_kind("condition_due", "Accreditation condition due")
+NEW_APPLICATIONS = reminder_kind("new_applications", "New accreditation applications (to academy staff)")
+
+# A digest that missed days catches up on a week; a member of staff who joins
+# hears of the week's applications, not of every one still waiting.
+NEW_APPLICATIONS_LOOKBACK = timedelta(days=7)
 
 
 @sweep("reminders-accreditation-expiry", crontab(minute=20))
@@ -112,3 +124,31 @@ def sweep_conditions(now=None) -> int:
                 continue
             to_send.append(Due(condition.pk, person.email, milestone, {"condition": condition}, person))
     return send_once(CONDITION_DUE, to_send)
+
+
+@sweep("reminders-new-applications", crontab(hour=7, minute=40))
+def sweep_new_applications(now=None) -> int:
+    """Each member of academy staff gets one email listing the applications
+    submitted since their last one. The ledger holds a row per (application
+    and round, person), claimed in the transaction that queues the email
+    (send_digest_once), so an application is in one digest per submission
+    whoever runs the sweep and however often. Returns the emails queued."""
+    now = now or timezone.now()
+    submitted = list(
+        Application.objects.filter(
+            state=ApplicationState.SUBMITTED,
+            submitted_at__lte=now,
+            submitted_at__gt=now - NEW_APPLICATIONS_LOOKBACK,
+        )
+        .select_related("course__provider")
+        .order_by("submitted_at", "pk")
+    )
+    if not submitted:
+        return 0
+    items = [(application.pk, f"round-{application.round}") for application in submitted]
+    sent = 0
+    for person in holders_of(SiteRole.ACADEMY_STAFF).order_by("pk"):
+        sent += bool(
+            send_digest_once(kind=NEW_APPLICATIONS, recipient=person, items=items, context={"applications": submitted})
+        )
+    return sent

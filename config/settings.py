@@ -49,6 +49,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SERVICE_NAME = "Social Care Awards and Leadership Academy"
+# The site's name in every email and page (allauth's `current_site.name`).
+SITE_NAME = env.str("SITE_NAME", default=SERVICE_NAME) or SERVICE_NAME
+# Who people contact, shown in the footer and wherever a page says "contact".
+AWARDS_CONTACT_EMAIL = env.str("AWARDS_CONTACT_EMAIL", default="awards@care-awards.example")
+AWARDS_CONTACT_PHONE = env.str("AWARDS_CONTACT_PHONE", default="0300 123 4567")
+ACADEMY_CONTACT_EMAIL = env.str("ACADEMY_CONTACT_EMAIL", default="academy@care-awards.example")
 # Ed25519 seed (32 bytes, base64url) that signs Open Badges credentials; kept
 # in var/ when unset, so set it in production to keep credentials verifiable.
 OB_SIGNING_KEY = env.str("OB_SIGNING_KEY", default="")
@@ -208,7 +214,7 @@ REAUTHENTICATION_SECONDS = 5 * 60
 # /health/ tells which component fails only to site staff or to a request
 # with this token in the X-Health-Token header (for monitoring).
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email is the login, verification is mandatory.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -221,7 +227,16 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "add_email": "accounts.forms.AddEmailForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_RATE_LIMITS = {
     # Failed logins: 10 a minute from one address, 5 in 5 minutes for one email.
@@ -233,6 +248,17 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SERVICE_NAME
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+# Changing one's two-factor set-up needs a password (and code) entered in the
+# last REAUTHENTICATION_SECONDS: accounts.mfa_urls wraps each such page in
+# accounts.decorators.fresh_sign_in_required, which counts the sign-in itself.
+# allauth's own check counts only a separate "confirm your password" step, so
+# a judge who had just signed in was asked for the password again.
+MFA_REAUTHENTICATION_REQUIRED = False
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTotpForm",
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
+from django.db.models import Case, OuterRef, Subquery, TextField, Value, When
 from django.utils import timezone
 
 from accounts import audit
@@ -14,6 +15,7 @@ from core.states import move, move_all
 
 from .enums import COURSE_CHANGE_TRANSITIONS, COURSE_TRANSITIONS
 from .models import (
+    COURSE_REGIONS,
     MATERIAL_FIELDS,
     AccreditationStatus,
     Course,
@@ -22,6 +24,7 @@ from .models import (
     CourseState,
     FrameworkDomain,
     FrameworkLevel,
+    ImportJob,
 )
 
 # An accreditation stands for the course as it was assessed while it is in
@@ -39,8 +42,23 @@ LABELS = {
 
 
 def search_vector():
-    """Titles weigh more than summaries in search ranking."""
-    return SearchVector("title", weight="A", config="english") + SearchVector("summary", weight="B", config="english")
+    """What the register's search finds a course by: its title (weighing most
+    in the ranking), its provider's name and its summary, then its region's
+    name. Built when the course is saved or imported (refresh_search_document)."""
+    from accounts.models import Organisation
+
+    provider_name = Subquery(Organisation.objects.filter(pk=OuterRef("provider_id")).values("name")[:1])
+    region_name = Case(
+        *[When(region=value, then=Value(str(label))) for value, label in COURSE_REGIONS],
+        default=Value(""),
+        output_field=TextField(),
+    )
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector(provider_name, weight="B", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector(region_name, weight="C", config="english")
+    )
 
 
 def refresh_search_document(course_ids) -> None:
@@ -197,3 +215,28 @@ def save_framework_item(user, item) -> FrameworkLevel | FrameworkDomain:
         after={"name": item.name},
     )
     return item
+
+
+@transaction.atomic
+def queue_import(user, job: ImportJob, organisation=None) -> ImportJob:
+    """Records an uploaded CSV (already stored in `job.file`) and queues its
+    import. Academy staff import for any provider (`organisation` None); a
+    course provider imports for its own organisation only, and every row is
+    then that organisation's course (courses.importer)."""
+    from .tasks import run_import
+
+    if organisation is None:
+        require(user, "courses.manage")
+    else:
+        require(user, "courses.import_for", organisation)
+    job.uploaded_by = user
+    job.organisation = organisation
+    job.save()
+    audit.record(
+        actor=user,
+        action="courses.import_queued",
+        obj=job,
+        after={"file": job.original_name, "organisation": organisation.name if organisation else ""},
+    )
+    transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job

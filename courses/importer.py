@@ -4,14 +4,23 @@ Every row is checked first; if any row has a problem, nothing is written and
 the report lists each problem by row and column. Otherwise all rows are
 written in one transaction: a row whose external id already exists updates
 that course, so importing the same file twice changes nothing.
+
+A course provider's import (the job's `organisation`) is for that
+organisation only: its rows may leave the provider column empty or name that
+organisation, and may not update another provider's course.
+
+The page lists the first ERRORS_SHOWN problems; all of them are kept in a CSV
+(`errors_file`) to download.
 """
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +30,7 @@ from accounts.enums import OrganisationKind, Sector
 from accounts.models import Organisation
 from core.exports import write_csv
 from core.states import move_all
-from core.uploads import UploadRefused, read_at_most
+from core.uploads import STORAGE_ERRORS, UploadRefused, read_at_most
 
 from .domain import refresh_search_document
 from .enums import IMPORT_TRANSITIONS, ImportState
@@ -54,7 +63,11 @@ REQUIRED = {
     "duration_hours",
     "cost",
 }
+logger = logging.getLogger(__name__)
+
 MAX_ROWS = 50_000
+ERRORS_SHOWN = 1000
+ERROR_COLUMNS = ["row", "column", "problem"]
 MAX_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 200
 YES = {"yes", "y", "true", "1"}
@@ -80,7 +93,9 @@ class CleanRow:
     domains: list = field(default_factory=list)
 
 
-def template_csv() -> str:
+def template_csv(organisation=None) -> str:
+    """The columns and one example row; a course provider's template names
+    its own organisation as the provider."""
     out = io.StringIO()
     write_csv(
         out,
@@ -88,7 +103,7 @@ def template_csv() -> str:
         [
             [
                 "LLP-001",
-                "Leadership Learning Partnership",
+                organisation.name if organisation else "Leadership Learning Partnership",
                 "Leading care services",
                 "A six-month programme for registered managers.",
                 "service-leaders; practice-leaders",
@@ -147,11 +162,17 @@ def _split(value: str) -> list[str]:
     return [part.strip().lower() for part in value.replace(",", ";").split(";") if part.strip()]
 
 
-def validate(rows: list[dict], progress=None) -> tuple[list[CleanRow], list[RowError]]:
-    providers = {
-        org.name.lower(): org
-        for org in Organisation.objects.filter(Organisation.kind_filter(OrganisationKind.COURSE_PROVIDER))
-    }
+def validate(rows: list[dict], progress=None, organisation=None) -> tuple[list[CleanRow], list[RowError]]:
+    """`organisation`: a course provider's own import, every row its course."""
+    if organisation is None:
+        providers = {
+            org.name.lower(): org
+            for org in Organisation.objects.filter(Organisation.kind_filter(OrganisationKind.COURSE_PROVIDER))
+        }
+        required = REQUIRED
+    else:
+        providers = {organisation.name.lower(): organisation, "": organisation}
+        required = REQUIRED - {"provider"}
     levels = {lvl.slug: lvl for lvl in FrameworkLevel.objects.all()} | {
         lvl.name.lower(): lvl for lvl in FrameworkLevel.objects.all()
     }
@@ -167,7 +188,7 @@ def validate(rows: list[dict], progress=None) -> tuple[list[CleanRow], list[RowE
         def problem(column, message, _row_errors=row_errors, _index=index):
             _row_errors.append(RowError(_index, column, message))
 
-        for column in REQUIRED:
+        for column in required:
             if not raw.get(column):
                 problem(column, "This value is needed")
         external_id = raw.get("external_id", "")
@@ -177,7 +198,11 @@ def validate(rows: list[dict], progress=None) -> tuple[list[CleanRow], list[RowE
             problem("external_id", f"Also used on row {seen[external_id]}: each course needs its own id")
         seen.setdefault(external_id, index)
         provider = providers.get(raw.get("provider", "").lower())
-        if raw.get("provider") and provider is None:
+        if organisation is not None and provider is None:
+            problem(
+                "provider", f"You can import courses for {organisation.name} only: leave this empty or use that name"
+            )
+        elif raw.get("provider") and provider is None:
             problem("provider", "No course provider organisation has this name")
         if len(raw.get("title", "")) > 200:
             problem("title", "Must be 200 characters or fewer")
@@ -260,6 +285,23 @@ def validate(rows: list[dict], progress=None) -> tuple[list[CleanRow], list[RowE
     return clean, errors
 
 
+def other_providers_courses(rows: list[CleanRow], organisation) -> list[RowError]:
+    """In a course provider's import, an external id already used by another
+    provider's course would update that course: refused."""
+    if organisation is None:
+        return []
+    taken = set(
+        Course.objects.filter(external_id__in=[r.values["external_id"] for r in rows])
+        .exclude(provider=organisation)
+        .values_list("external_id", flat=True)
+    )
+    return [
+        RowError(row.row, "external_id", "Another provider's course has this id: give your course its own id")
+        for row in rows
+        if row.values["external_id"] in taken
+    ]
+
+
 def accredited_changes(rows: list[CleanRow]) -> list[RowError]:
     """A row may not change what an accreditation stands for: on an accredited
     course, that goes through the course's own page, as a change request."""
@@ -293,7 +335,7 @@ def accredited_changes(rows: list[CleanRow]) -> list[RowError]:
 
 
 @transaction.atomic
-def write(rows: list[CleanRow]) -> tuple[int, int]:
+def write(rows: list[CleanRow], job=None) -> tuple[int, int]:
     existing = {
         c.external_id: c for c in Course.objects.filter(external_id__in=[r.values["external_id"] for r in rows])
     }
@@ -308,6 +350,7 @@ def write(rows: list[CleanRow]) -> tuple[int, int]:
         for name, value in values.items():
             setattr(course, name, value)
         course.sectors = sectors
+        course.import_job = job
         if course.state == CourseState.LISTED and course.listed_at is None:
             course.listed_at = now
         course.save()
@@ -318,6 +361,20 @@ def write(rows: list[CleanRow]) -> tuple[int, int]:
         updated += not is_new
     refresh_search_document(touched)
     return created, updated
+
+
+def store_errors(job, errors: list[RowError]) -> str:
+    """Every problem as a CSV in storage; the stored name, or "" when storage
+    fails (the page still lists the first problems and says how many in all)."""
+    out = io.StringIO()
+    out.write("\ufeff")  # so spreadsheet programs read UTF-8
+    write_csv(out, ERROR_COLUMNS, ([e.row or "", e.column, e.message] for e in errors))
+    name = f"imports/{timezone.now():%Y%m%d%H%M%S}-{job.pk}-problems.csv"
+    try:
+        return job.errors_file.storage.save(name, ContentFile(out.getvalue().encode("utf-8")))
+    except STORAGE_ERRORS:
+        logger.exception("Storing the problems of import %s failed", job.pk)
+        return ""
 
 
 SAVE_FAILED = (
@@ -348,17 +405,22 @@ def run(job_id: int) -> ImportJob:
         advance(
             ImportState.FAILED,
             errors=[{"row": 0, "column": "", "message": str(refusal)}],
+            error_count=1,
             finished_at=timezone.now(),
         )
         return ImportJob.objects.get(pk=job.pk)
     update(total_rows=len(rows))
-    clean, errors = validate(rows, progress=lambda n: update(processed_rows=n))
+    clean, errors = validate(rows, progress=lambda n: update(processed_rows=n), organisation=job.organisation)
+    errors += other_providers_courses(clean, job.organisation)
     errors += accredited_changes(clean)
     if errors:
+        errors.sort(key=lambda e: e.row)
         advance(
             ImportState.FAILED,
             processed_rows=len(rows),
-            errors=[{"row": e.row, "column": e.column, "message": e.message} for e in errors[:1000]],
+            errors=[{"row": e.row, "column": e.column, "message": e.message} for e in errors[:ERRORS_SHOWN]],
+            error_count=len(errors),
+            errors_file=store_errors(job, errors),
             finished_at=timezone.now(),
         )
         return ImportJob.objects.get(pk=job.pk)
@@ -367,7 +429,7 @@ def run(job_id: int) -> ImportJob:
     advance(ImportState.WRITING, processed_rows=len(rows))
     try:
         with transaction.atomic():
-            created, updated = write(clean)
+            created, updated = write(clean, job)
             audit.record(
                 actor=job.uploaded_by,
                 action="courses.imported",
@@ -381,6 +443,7 @@ def run(job_id: int) -> ImportJob:
             ImportState.FAILED,
             finished_at=timezone.now(),
             errors=[{"row": 0, "column": "", "message": SAVE_FAILED}],
+            error_count=1,
         )
         raise
     advance(

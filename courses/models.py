@@ -59,6 +59,8 @@ class Course(models.Model):
     # Templates name states through this, never by their stored strings:
     # {% if course.state == course.STATES.X %}
     STATES = CourseState
+    # and accreditation statuses: {% if course.accreditation_status == course.ACCREDITATION.X %}
+    ACCREDITATION = AccreditationStatus
 
     provider = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="courses")
     external_id = models.CharField(
@@ -104,6 +106,11 @@ class Course(models.Model):
     accredited_to = models.DateField(null=True, blank=True)
 
     search_document = SearchDocumentField(null=True, editable=False)
+    # The import that last wrote the course (none when it was only ever
+    # edited on its form): the academy's list of draft and imported courses.
+    import_job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="courses"
+    )
 
     class Meta:
         ordering = ["title", "pk"]
@@ -199,13 +206,22 @@ class ImportJob(models.Model):
     file = models.FileField(max_length=300)
     original_name = models.CharField(max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A course provider's own import: every row is that organisation's course.
+    # None for the academy's imports, which may name any provider.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
+    # The first problems (ERRORS_SHOWN of them), shown on the page; every one
+    # of the error_count problems is in errors_file, a CSV to download.
     errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    errors_file = models.FileField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -217,3 +233,8 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def errors_not_shown(self) -> int:
+        """Problems beyond those listed on the page (all are in the CSV download)."""
+        return max(self.error_count - len(self.errors), 0)

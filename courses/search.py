@@ -1,6 +1,16 @@
 """The public register search: full text, combinable facets with counts,
 sorting and pagination, all from the query string so every search has a URL.
 
+Search words match on PostgreSQL in two ways: full text (titles, providers'
+names, summaries and regions' names, stemmed: "commission" finds
+"commissioning") and, for typos, pg_trgm word similarity on titles and
+providers' names ("comissioning" finds "commissioning", "coproduction" finds
+"co-production"). With search words the results come best match first: the
+full-text rank plus the title's trigram similarity. On SQLite (the local
+default, without full text or pg_trgm) search falls back to plain matching:
+every word must appear in the title, summary or provider's name, and "best
+match" lists by title.
+
 Facet counts follow the usual rule: the counts for one facet apply every
 other selected facet but not its own, so a person can see what choosing
 another value would give.
@@ -8,11 +18,13 @@ another value would give.
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, F, Func, Q, Value
+from django.db.models.functions import Collate
 
 from accounts.enums import Sector
+from accounts.models import Organisation
 from core.paging import get_page
 
 from .models import COURSE_REGIONS, SECTOR_FIELDS, Course, CourseState, DeliveryMode, FrameworkDomain, FrameworkLevel
@@ -42,16 +54,44 @@ class Facet:
     values: list[FacetValue]
 
 
+class WordSimilar(Func):
+    """`words <% column`: pg_trgm's word similarity of the search words to some
+    part of the column is at least pg_trgm.word_similarity_threshold (0.6).
+    Unlike a comparison with word_similarity(), it uses the trigram index."""
+
+    arg_joiner = " <%% "
+    template = "%(expressions)s"
+    output_field = BooleanField()
+
+
+def natural_title(field="title"):
+    """Titles in natural order, numbers by their value ("Module 2" before
+    "Module 10"): on PostgreSQL through the ICU collation "natural_sort"
+    (courses migration 0008, locale und-u-kn-true) in the database's own
+    ORDER BY, so paging stays in the database; SQLite sorts by plain title."""
+    if connection.vendor == "postgresql":
+        return Collate(F(field), "natural_sort")
+    return F(field)
+
+
+def _text_query(text):
+    return SearchQuery(text, config="english", search_type="websearch")
+
+
 def _text_filter(queryset, text):
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, config="english", search_type="websearch")
-        return queryset.filter(search_document=query)
-    words = text.split()
+        similar_providers = Organisation.objects.filter(WordSimilar(Value(text), F("name"))).values("pk")
+        return queryset.filter(
+            Q(search_document=_text_query(text))
+            | Q(WordSimilar(Value(text), F("title")))
+            | Q(provider__in=similar_providers)
+        )
+    # SQLite: plain matching of each word.
     condition = Q()
-    for word in words:
-        condition &= Q(title__icontains=word) | Q(summary__icontains=word)
+    for word in text.split():
+        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(provider__name__icontains=word)
     return queryset.filter(condition)
 
 
@@ -89,6 +129,10 @@ def parse(query_dict) -> dict:
     sort = query_dict.get("sort", "")
     text = " ".join(query_dict.get("q", "").split())[:200]
     return {
+        # What the sort menu shows: best match unless another order was
+        # chosen, so that searching from a page without words (listed A to Z)
+        # gives the best match first.
+        "sort_choice": sort if sort in SORTS else "relevance",
         "q": text,
         "level": [v for v in query_dict.getlist("level") if v in levels],
         "domain": [v for v in query_dict.getlist("domain") if v in domains],
@@ -106,8 +150,8 @@ def search(params):
     listed = _text_filter(Course.objects.filter(state=CourseState.LISTED), params["q"])
     results = listed.filter(_filters(params))
     if params["sort"] == "relevance" and params["q"] and connection.vendor == "postgresql":
-        query = SearchQuery(params["q"], config="english", search_type="websearch")
-        results = results.annotate(rank=SearchRank(F("search_document"), query)).order_by("-rank", "title", "pk")
+        rank = SearchRank(F("search_document"), _text_query(params["q"])) + TrigramWordSimilarity(params["q"], "title")
+        results = results.annotate(rank=rank).order_by("-rank", "title", "pk")
     else:
         order = {
             "cost": ("cost", "title", "pk"),

@@ -1,28 +1,34 @@
 """The public register, providers' course pages, and the academy's register tools."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.views import permission_required
 from core.caching import cache_public_page
+from core.downloads import private_file_response
 from core.errors import DomainError
 from core.exports import table_response
-from core.uploads import UploadRefused, accepts_uploads, store_upload
+from core.paging import get_page
+from core.uploads import STORAGE_ERRORS, UploadRefused, accepts_uploads, store_upload
 
 from . import domain, importer, search
 from .enums import ImportState
-from .forms import CourseForm, FrameworkItemForm, ImportForm
+from .forms import CourseForm, DraftFilterForm, FrameworkItemForm, ImportForm, ProviderImportForm
 from .models import Course, CourseChangeState, CourseState, FrameworkDomain, FrameworkLevel, ImportJob
-from .tasks import run_import
 
+logger = logging.getLogger(__name__)
 manage_required = permission_required("courses.manage")
 
 
@@ -50,19 +56,25 @@ def course_detail(request, pk):
     )
 
 
+MY_COURSES_PAGE_SIZE = 50
+
+
 @login_required
 def my_courses(request):
-    providers = domain.provider_organisations(request.user)
+    """A provider's courses, 50 a page, titles in natural order ("Module 2"
+    before "Module 10"; search.natural_title)."""
+    providers = list(domain.provider_organisations(request.user).order_by("name"))
     courses = (
-        Course.objects.filter(provider__in=providers).select_related("provider").order_by("provider__name", "title")
+        Course.objects.filter(provider__in=providers)
+        .select_related("provider")
+        .order_by("provider__name", search.natural_title(), "pk")
     )
-    return render(request, "courses/my_courses.html", {"courses": courses, "providers": providers})
+    page = get_page(courses, request.GET.get("page"), per_page=MY_COURSES_PAGE_SIZE)
+    return render(request, "courses/my_courses.html", {"page": page, "providers": providers})
 
 
 def _providers_for(user):
     if user.has_perm("courses.manage"):
-        from accounts.enums import OrganisationKind
-
         return Organisation.objects.filter(Organisation.kind_filter(OrganisationKind.COURSE_PROVIDER))
     return domain.provider_organisations(user)
 
@@ -133,6 +145,23 @@ def manage(request):
     )
 
 
+DRAFTS_PAGE_SIZE = 50
+
+
+@manage_required
+def drafts(request):
+    """Courses not on the register yet (drafts) and courses that came in
+    through an import, newest change first, for the academy to review."""
+    providers = Organisation.objects.filter(Organisation.kind_filter(OrganisationKind.COURSE_PROVIDER)).order_by("name")
+    form = DraftFilterForm(request.GET or None, providers=providers)
+    courses = Course.objects.filter(Q(state=CourseState.DRAFT) | Q(import_job__isnull=False))
+    if form.is_valid():
+        courses = form.filter(courses)
+    courses = courses.select_related("provider", "import_job").order_by("-updated_at", "-pk")
+    page = get_page(courses, request.GET.get("page"), per_page=DRAFTS_PAGE_SIZE)
+    return render(request, "courses/drafts.html", {"form": form, "page": page})
+
+
 @manage_required
 def framework_item(request, kind, pk=None):
     model = {"level": FrameworkLevel, "domain": FrameworkDomain}.get(kind)
@@ -156,6 +185,46 @@ def framework_item(request, kind, pk=None):
     return render(request, "courses/framework_item.html", {"form": form, "item": item, "kind": kind})
 
 
+def _queue_upload(request, form, organisation=None):
+    """Stores the checked form's file and queues its import; the job, or None
+    with the problem added to the form."""
+    upload = form.cleaned_data["file"]
+    if not upload.name.lower().endswith(".csv"):
+        form.add_error("file", "The selected file must be a CSV file")
+        return None
+    if upload.size > importer.MAX_BYTES:
+        form.add_error("file", f"The selected file must be smaller than {importer.MAX_BYTES // (1024 * 1024)} MB")
+        return None
+    job = ImportJob(original_name=upload.name[:200])
+    try:
+        store_upload(job.file, f"imports/{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}.csv", upload)
+    except UploadRefused as refusal:
+        form.add_error("file", str(refusal))
+        return None
+    try:
+        return domain.queue_import(request.user, job, organisation)
+    except PermissionDenied:
+        job.file.delete(save=False)  # refused: the stored upload goes too
+        raise
+
+
+def _import_context(**extra):
+    """What the import pages explain: the codes each column takes."""
+    from accounts.enums import Sector
+
+    from .enums import DeliveryMode
+    from .models import COURSE_REGIONS
+
+    return {
+        "regions": COURSE_REGIONS,
+        "levels": FrameworkLevel.objects.all(),
+        "domains": FrameworkDomain.objects.all(),
+        "modes": DeliveryMode.choices,
+        "sectors": Sector.choices,
+        **extra,
+    }
+
+
 @accepts_uploads(importer.MAX_BYTES)
 @manage_required
 def import_courses(request):
@@ -163,23 +232,14 @@ def import_courses(request):
     time; the import itself runs in Celery and reads it a chunk at a time."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            form.add_error("file", "The selected file must be a CSV file")
-        elif upload.size > importer.MAX_BYTES:
-            form.add_error("file", f"The selected file must be smaller than {importer.MAX_BYTES // (1024 * 1024)} MB")
-        else:
-            job = ImportJob(original_name=upload.name[:200], uploaded_by=request.user)
-            try:
-                store_upload(job.file, f"imports/{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}.csv", upload)
-            except UploadRefused as refusal:
-                form.add_error("file", str(refusal))
-            else:
-                with transaction.atomic():
-                    job.save()
-                    transaction.on_commit(lambda: run_import.delay(job.pk))
-                return redirect("courses:import_job", pk=job.pk)
-    return render(request, "courses/import.html", {"form": form})
+        job = _queue_upload(request, form)
+        if job is not None:
+            return redirect("courses:import_job", pk=job.pk)
+    return render(
+        request,
+        "courses/import.html",
+        _import_context(form=form, template_url="courses:import_template", back_url="courses:manage"),
+    )
 
 
 @manage_required
@@ -189,9 +249,46 @@ def import_template(request):
     return response
 
 
-@manage_required
+import_own_required = permission_required("courses.import_own")
+
+
+@accepts_uploads(importer.MAX_BYTES)
+@import_own_required
+def provider_import(request):
+    """A course provider imports its own organisation's courses: the rows are
+    that organisation's whatever the provider column says (importer.validate)."""
+    organisations = domain.provider_organisations(request.user).order_by("name")
+    form = ProviderImportForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        job = _queue_upload(request, form, form.cleaned_data["organisation"])
+        if job is not None:
+            return redirect("courses:import_job", pk=job.pk)
+    return render(
+        request,
+        "courses/import.html",
+        _import_context(form=form, template_url="courses:provider_import_template", back_url="courses:mine"),
+    )
+
+
+@import_own_required
+def provider_import_template(request):
+    organisation = domain.provider_organisations(request.user).order_by("name").first()
+    response = HttpResponse(importer.template_csv(organisation), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="course-import-template.csv"'
+    return response
+
+
+def _import_job_for(user, pk) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.select_related("organisation"), pk=pk)
+    if not user.has_perm("courses.view_import", job):
+        # Another organisation's import answers as one that does not exist.
+        raise Http404
+    return job
+
+
+@login_required
 def import_job(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = _import_job_for(request.user, pk)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -203,7 +300,24 @@ def import_job(request, pk):
                 "finished": job.state in (ImportState.DONE, ImportState.FAILED),
             }
         )
-    return render(request, "courses/import_job.html", {"job": job})
+    staff = request.user.has_perm("courses.manage")
+    back = ("courses:manage", "Back to the register tools") if staff else ("courses:mine", "Back to your courses")
+    return render(request, "courses/import_job.html", {"job": job, "back_url": back[0], "back_label": back[1]})
+
+
+@login_required
+def import_errors(request, pk):
+    """Every problem the import found, as a CSV: the page lists the first ones."""
+    job = _import_job_for(request.user, pk)
+    filename = f"import-{job.pk}-problems.csv"
+    if job.errors_file:
+        try:
+            return private_file_response(job.errors_file, filename=filename, mimetype="text/csv; charset=utf-8")
+        except STORAGE_ERRORS:
+            logger.exception("The problems file of import %s could not be read", job.pk)
+    # No file (a refused file, or storage failed): the problems kept on the job.
+    rows = ([e["row"] or "", e["column"], e["message"]] for e in job.errors)
+    return table_response(importer.ERROR_COLUMNS, rows, filename.removesuffix(".csv"), "csv")
 
 
 @manage_required

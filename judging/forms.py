@@ -5,7 +5,7 @@ from awards.forms import LOCAL_DATETIME
 from core.forms import RequiredMessagesMixin
 
 from .enums import Award, ConflictType
-from .models import JudgingSettings, JudgeProfile
+from .models import JudgeProfile, JudgingSettings
 
 
 class InviteJudgeForm(forms.Form):
@@ -91,24 +91,72 @@ class ReasonForm(forms.Form):
     )
 
 
-class JudgeEmailForm(forms.Form):
-    email = forms.EmailField(label="Judge's email address", error_messages={"required": "Enter the judge's email"})
+def judge_choice_label(user) -> str:
+    """A judge in a list to pick from: name, email, and what balances a
+    panel (sector and lived experience of care)."""
+    profile = getattr(user, "judge_profile", None)
+    if profile is None:
+        about = "no judge profile yet"
+    else:
+        lived = "lived experience of care" if profile.has_lived_experience else "no lived experience of care"
+        about = f"{profile.get_sector_background_display()}, {lived}"
+    name = user.full_name or user.email
+    email = f" ({user.email})" if user.full_name else ""
+    return f"{name}{email} – {about}"
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        self.judge = User.objects.filter(email__iexact=email).first()
-        if self.judge is None:
-            raise forms.ValidationError("No one has signed up with that email address")
-        return email
+
+class JudgeSearchForm(forms.Form):
+    """The search box above a list to pick from: a GET form, so it works without JavaScript."""
+
+    q = forms.CharField(label="Search by name or email address", required=False, max_length=100)
 
 
-class OverrideForm(JudgeEmailForm):
-    field_order = ["reference", "email", "change", "reason"]
-    reference = forms.CharField(
-        label="Nomination reference",
-        max_length=20,
-        error_messages={"required": "Enter the nomination's reference"},
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+class NominationSearchForm(forms.Form):
+    q = forms.CharField(label="Search by reference or service name", required=False, max_length=100)
+
+
+class AddMembersForm(forms.Form):
+    judges = forms.ModelMultipleChoiceField(
+        label="Judges to add to the panel",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only active judges who are not on this panel are listed.",
+        error_messages={
+            "required": "Select at least one judge to add to the panel",
+            "invalid_choice": "Select judges from the list: one of those chosen can no longer be added",
+            "invalid_pk_value": "Select judges from the list",
+        },
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judges"].queryset = candidates
+        self.fields["judges"].label_from_instance = judge_choice_label
+
+
+class OverrideForm(forms.Form):
+    """An administrator's change to one assignment, picked from the category's
+    eligible nominations and the panel's members."""
+
+    nomination = forms.ModelChoiceField(
+        label="Nomination",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the nomination",
+            "invalid_choice": "Select a nomination from the list: that one is no longer eligible",
+        },
+    )
+    judge = forms.ModelChoiceField(
+        label="Judge",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the judge",
+            "invalid_choice": "Select a judge from the list: that one is no longer on the panel",
+        },
     )
     change = forms.ChoiceField(
         label="Change",
@@ -120,18 +168,70 @@ class OverrideForm(JudgeEmailForm):
         label="Reason for the change", max_length=2000, error_messages={"required": "Enter the reason for the change"}
     )
 
-    def __init__(self, *args, category=None, **kwargs):
+    def __init__(self, *args, nominations, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category = category
+        self.fields["nomination"].queryset = nominations
+        self.fields["nomination"].label_from_instance = lambda n: (
+            f"{n.reference} – {n.service_name} ({n.judge_count} judge{'s' if n.judge_count != 1 else ''})"
+        )
+        self.fields["judge"].queryset = members
+        self.fields["judge"].label_from_instance = judge_choice_label
 
-    def clean_reference(self):
-        from awards.models import Nomination
 
-        reference = self.cleaned_data["reference"].strip().upper()
-        self.nomination = Nomination.objects.filter(category=self.category, reference__iexact=reference).first()
-        if self.nomination is None:
-            raise forms.ValidationError(f"No nomination in this category has the reference {reference}")
-        return reference
+class RemoveMemberForm(forms.Form):
+    """Removing a member: who takes over their scorecards, the new chair if
+    they chair the panel, and the reason (needed when they have submitted
+    scores, which are then scored again)."""
+
+    reassign_to = forms.ModelChoiceField(
+        label="Who takes over their scorecards?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the member who takes over their scorecards",
+            "invalid_choice": "Select a member of the panel from the list",
+        },
+    )
+    new_chair = forms.ModelChoiceField(
+        label="Who chairs the panel instead?",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the new chair",
+            "invalid_choice": "Select a member of the panel from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the audit log and emailed to the judges concerned.",
+    )
+
+    def __init__(self, *args, others, holds_work, is_chair, submitted=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if holds_work:
+            self.fields["reassign_to"].queryset = others
+            self.fields["reassign_to"].label_from_instance = judge_choice_label
+        else:
+            del self.fields["reassign_to"]
+        if is_chair:
+            self.fields["new_chair"].queryset = others
+            self.fields["new_chair"].label_from_instance = judge_choice_label
+        else:
+            del self.fields["new_chair"]
+        if submitted:
+            field = self.fields["reason"]
+            field.required = True
+            field.label = "Why are their submitted scores handed to another judge?"
+            field.help_text = (
+                f"They have submitted scores for {', '.join(submitted)}: the judge who takes over scores "
+                "them again. The reason is recorded and emailed to the judges concerned."
+            )
+            field.error_messages["required"] = "Enter the reason for handing their submitted scores to another judge"
 
 
 class JudgingSettingsForm(forms.ModelForm):
@@ -194,16 +294,27 @@ class ShortlistForm(forms.Form):
         return data
 
 
-class PublishShortlistForm(forms.Form):
-    """Publishing a decided shortlist; before the cycle's shortlist date the
-    domain asks for the reason (the page shows the field only then)."""
+class EarlyReasonForm(forms.Form):
+    """Confirming an action that has a due date (publishing the shortlist,
+    approving results): before that date the reason is needed, and the
+    confirmation page shows the field only then (`early`)."""
 
     early_reason = forms.CharField(
-        label="Why publish the shortlist before it is due?",
+        label="Why do this before it is due?",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, early, question="", required_message="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if not early:
+            del self.fields["early_reason"]
+            return
+        field = self.fields["early_reason"]
+        field.required = True
+        field.label = question or field.label
+        field.error_messages["required"] = required_message or "Enter the reason for doing this before it is due"
 
 
 class TieBreakForm(forms.Form):
@@ -221,12 +332,6 @@ class TieBreakForm(forms.Form):
         choices = [("", "Choose a nomination")] + [(str(r.nomination_id), r.reference) for r in rows]
         self.fields["preferred"].choices = choices
         self.fields["over"].choices = choices
-
-
-def judge_label(user) -> str:
-    profile = getattr(user, "judge_profile", None)
-    lived = profile is not None and profile.has_lived_experience
-    return f"{user.get_full_name()}{' (lived experience)' if lived else ''}"
 
 
 class VisitForm(RequiredMessagesMixin, forms.Form):

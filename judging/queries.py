@@ -211,3 +211,330 @@ def withheld_from(user, category, stage) -> tuple[set[int], set[int]]:
     for kind, nomination_id in conflicted.union(waiting, all=True):
         found[kind].add(nomination_id)
     return found["conflicted"], found["waiting"] - found["conflicted"]
+
+
+# The judge's, the chair's and the administrator's worklists (pages.homes) ---------------
+
+
+def _reopen_reasons(user, assignments) -> dict[int, str]:
+    """The chair's reason for each of these scorecards that was reopened and
+    is not yet submitted again, in one query (from the audit record that
+    judging.domain.reopen_scores writes)."""
+    from accounts.models import AuditEvent
+
+    waiting = {str(a.nomination_id): a for a in assignments if not a.is_submitted}
+    # Always the one query, whatever is waiting: a judge's reopenings are few.
+    events = AuditEvent.objects.filter(
+        action="score.reopened", object_type="awards.nomination", before__judge=user.email
+    ).order_by("at", "pk")
+    reasons = {}
+    for object_id, at, reason in events.values_list("object_id", "at", "reason"):
+        assignment = waiting.get(object_id)
+        if assignment is None:
+            continue
+        # A reopening before this scorecard was given (another stage's) is not about it.
+        if at >= assignment.created_at:
+            reasons[assignment.pk] = reason
+    return reasons
+
+
+def judge_worklist(user, now=None) -> list[dict]:
+    """The judge's scorecards and visits, one entry per cycle, the latest
+    cycle first; every count is of one cycle only. Each scorecard is in one
+    group: to do (nothing saved), draft saved, reopened by the chair (with the
+    reason) or submitted. A fixed number of queries however many there are."""
+    from .models import CriterionScore
+
+    now = now or timezone.now()
+    drafted = CriterionScore.objects.filter(assignment=OuterRef("pk")).filter(Q(score__isnull=False) | ~Q(comment=""))
+    assignments = list(
+        assignments_for_judge(user)
+        .select_related("nomination__category", "nomination__cycle__programme")
+        .annotate(has_draft=Exists(drafted))
+        .order_by("stage", "nomination__reference", "pk")
+    )
+    # A judge who belongs to the entrant organisation sees nothing of it
+    # (the scoring page is closed to them): it is not on their list either.
+    hidden = conflicted_organisations(user, {a.nomination.organisation_id for a in assignments})
+    assignments = [a for a in assignments if a.nomination.organisation_id not in hidden]
+    reasons = _reopen_reasons(user, assignments)
+    visits = list(
+        visits_for_judge(user)
+        .filter(state=VisitState.SCHEDULED)
+        .select_related("nomination__category", "nomination__cycle__programme")
+        .order_by("starts_at", "pk")
+    )
+    cycles = {}
+
+    def entry(cycle):
+        return cycles.setdefault(
+            cycle.pk,
+            {
+                "cycle": cycle,
+                "to_do": [],
+                "draft": [],
+                "reopened": [],
+                "submitted": [],
+                "visits": [],
+            },
+        )
+
+    for assignment in assignments:
+        group = entry(assignment.nomination.cycle)
+        if assignment.is_submitted:
+            group["submitted"].append(assignment)
+        elif assignment.pk in reasons:
+            assignment.reopen_reason = reasons[assignment.pk]
+            group["reopened"].append(assignment)
+        elif assignment.has_draft:
+            group["draft"].append(assignment)
+        else:
+            group["to_do"].append(assignment)
+    for visit in visits:
+        if visit.ends_at >= now:
+            entry(visit.nomination.cycle)["visits"].append(visit)
+    result = sorted(cycles.values(), key=lambda g: (-g["cycle"].year, g["cycle"].programme.name, g["cycle"].pk))
+    for group in result:
+        cycle = group["cycle"]
+        total = sum(len(group[key]) for key in ("to_do", "draft", "reopened", "submitted"))
+        group["total"] = total
+        group["submitted_count"] = len(group["submitted"])
+        group["waiting"] = total - group["submitted_count"]
+        group["deadline"] = cycle.scoring_deadline
+        group["overdue"] = group["waiting"] > 0 and cycle.scoring_deadline < now
+    return result
+
+
+def scorecard_progress(categories, now=None) -> dict[int, dict]:
+    """For each category: written scorecards submitted, expected (active
+    assignments) and overdue (not submitted after the cycle's scoring
+    deadline), in one query for them all."""
+    from .enums import Stage
+
+    now = now or timezone.now()
+    categories = list(categories)
+    rows = (
+        Assignment.objects.filter(
+            nomination__category__in=[c.pk for c in categories], stage=Stage.WRITTEN, state=AssignmentState.ACTIVE
+        )
+        .values("nomination__category_id")
+        .annotate(
+            expected=Count("pk"),
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+            overdue=Count("pk", filter=Q(submitted_at__isnull=True, nomination__cycle__scoring_deadline__lt=now)),
+        )
+    )
+    found = {row["nomination__category_id"]: row for row in rows}
+    return {
+        c.pk: {key: found.get(c.pk, {}).get(key, 0) for key in ("expected", "submitted", "overdue")} for c in categories
+    }
+
+
+def chair_overview(user, now=None) -> list[dict]:
+    """Each panel this person chairs that has not signed off, with its
+    scorecards (submitted of expected), the nominations whose judges disagree
+    and what stands in the way of signing off, in words.
+
+    The counts cost one query for every panel; the disagreements and the
+    panel's composition a few queries a panel (the ranking comes from the
+    shared cache), never more with more nominations or scorecards."""
+    from awards.enums import NominationState
+    from awards.models import Nomination
+
+    from .domain import composition_problems, judging_settings_for
+    from .enums import Award, Stage
+    from .models import FinalResult
+    from .results import cached_category_results
+
+    now = now or timezone.now()
+    panels = list(
+        Panel.objects.filter(chair=user)
+        .exclude(state=PanelState.SIGNED_OFF)
+        .select_related("category__cycle__programme")
+        .order_by("-category__cycle__year", "category__name", "pk")
+    )
+    if not panels:
+        return []
+    progress = scorecard_progress([p.category for p in panels], now)
+    undecided = dict(
+        Nomination.objects.filter(
+            category__in=[p.category_id for p in panels], state=NominationState.FINALIST, final_result__isnull=True
+        )
+        .values("category_id")
+        .annotate(n=Count("pk"))
+        .values_list("category_id", "n")
+    )
+    with_winner = set(
+        FinalResult.objects.filter(
+            nomination__category__in=[p.category_id for p in panels], award=Award.WINNER
+        ).values_list("nomination__category_id", flat=True)
+    )
+    overview = []
+    for panel in panels:
+        threshold = judging_settings_for(panel.category.cycle).disagreement_threshold
+        rows = cached_category_results(panel, Stage.WRITTEN, threshold) if panel.state == PanelState.ACTIVE else []
+        # The chair sees no row of a conflicted nomination, nor of one whose
+        # own scorecard they have not submitted (as on the ranking page).
+        conflicted, waiting_own = withheld_from(user, panel.category, Stage.WRITTEN) if rows else (set(), set())
+        blockers = composition_problems(panel)
+        counts = progress[panel.category_id]
+        if counts["submitted"] < counts["expected"]:
+            waiting = counts["expected"] - counts["submitted"]
+            blockers.append(f"{waiting} scorecard{'s are' if waiting > 1 else ' is'} not submitted yet")
+        if panel.shortlist_published_at is None:
+            blockers.append("The shortlist has not been published yet")
+        if undecided.get(panel.category_id):
+            n = undecided[panel.category_id]
+            blockers.append(f"{n} finalist{'s have' if n > 1 else ' has'} no award decision yet")
+        if not panel.no_award_rationale and panel.category_id not in with_winner:
+            blockers.append("The panel has not chosen a winner, nor decided to make no award")
+        overview.append(
+            {
+                "panel": panel,
+                "progress": counts,
+                "disagreements": [
+                    row.reference
+                    for row in rows
+                    if row.disagreement and row.nomination_id not in conflicted | waiting_own
+                ],
+                "blockers": blockers,
+            }
+        )
+    return overview
+
+
+# Setting up a panel: the lists an administrator picks from, and who holds what.
+
+
+def judge_candidates(panel, search: str = ""):
+    """People an administrator may add to the panel: active holders of the
+    judge role (accounts.queries.holders_of) not on it yet, with their judge
+    profile (sector, lived experience) to balance the panel. `search`
+    narrows them by name or email address."""
+    from accounts.enums import SiteRole
+    from accounts.queries import holders_of
+
+    people = (
+        holders_of(SiteRole.JUDGE)
+        .exclude(panel_memberships__panel=panel)
+        .select_related("judge_profile")
+        .order_by("full_name", "email")
+    )
+    search = search.strip()
+    if search:
+        people = people.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    return people
+
+
+def assignable_nominations(category, search: str = ""):
+    """The category's nominations found eligible (and not yet shortlisted):
+    the only ones given to judges to score. `search` narrows them by
+    reference or service name. Each has `judge_count`, its written scorecards."""
+    from awards.enums import NominationState
+    from awards.models import Nomination
+
+    from .enums import Stage
+
+    nominations = (
+        Nomination.objects.filter(category=category, state=NominationState.ELIGIBLE)
+        .annotate(
+            judge_count=Count(
+                "assignments",
+                filter=Q(assignments__state=AssignmentState.ACTIVE, assignments__stage=Stage.WRITTEN),
+            )
+        )
+        .order_by("reference")
+    )
+    search = search.strip()
+    if search:
+        nominations = nominations.filter(Q(reference__icontains=search) | Q(service_name__icontains=search))
+    return nominations
+
+
+def assignment_grid(nominations, members, *, show_conflicts: bool) -> list[dict]:
+    """Who holds which written scorecard: one row per nomination, one cell per
+    member in the order given, each "submitted", "assigned" (not submitted),
+    "conflict" (a conflict of interest with the entrant, shown to those who
+    may see conflicts) or "" (not theirs). Three queries however large the panel."""
+    from .enums import Stage
+
+    nominations = list(nominations)
+    member_ids = [member.pk for member in members]
+    held = {
+        (nomination_id, judge_id): submitted_at is not None
+        for nomination_id, judge_id, submitted_at in Assignment.objects.filter(
+            nomination__in=[n.pk for n in nominations],
+            judge__in=member_ids,
+            stage=Stage.WRITTEN,
+            state=AssignmentState.ACTIVE,
+        ).values_list("nomination_id", "judge_id", "submitted_at")
+    }
+    conflicted = set()
+    if show_conflicts and nominations:
+        conflicted = conflict_pairs(member_ids, {n.organisation_id for n in nominations})
+    rows = []
+    for nomination in nominations:
+        cells = []
+        for judge_id in member_ids:
+            if (nomination.pk, judge_id) in held:
+                state = "submitted" if held[(nomination.pk, judge_id)] else "assigned"
+            elif (judge_id, nomination.organisation_id) in conflicted:
+                state = "conflict"
+            else:
+                state = ""
+            cells.append(state)
+        rows.append({"nomination": nomination, "cells": cells})
+    return rows
+
+
+def shortlist_recipients(category) -> dict:
+    """Who publishing the category's decided shortlist emails: each entrant
+    still eligible (the person who started the nomination and their
+    organisation's administrators), counted for the confirmation page."""
+    from accounts.enums import MembershipRole
+    from accounts.models import User
+    from awards.enums import NominationState
+
+    from .models import ShortlistEntry
+
+    entries = ShortlistEntry.objects.filter(
+        nomination__category=category, nomination__state=NominationState.ELIGIBLE
+    ).values_list("nomination_id", "nomination__organisation_id", "shortlisted")
+    entries = list(entries)
+    organisations = {organisation for _, organisation, _ in entries}
+    people = User.objects.filter(is_active=True).filter(
+        Q(
+            memberships__organisation__in=organisations,
+            memberships__role=MembershipRole.ADMIN,
+        )
+        | Q(nominations_started__in=[nomination for nomination, _, _ in entries])
+    )
+    return {
+        "nominations": len(entries),
+        "shortlisted": sum(1 for *_, shortlisted in entries if shortlisted),
+        "providers": len(organisations),
+        "people": people.distinct().count(),
+    }
+
+
+def work_held_by(category_id, judge):
+    """The judge's active scorecards (either stage) in the category, and the
+    visit teams they are on there that have not reported yet: what removing
+    them from the panel hands to another member. Two querysets, unevaluated."""
+    assignments = (
+        Assignment.objects.filter(judge=judge, nomination__category=category_id, state=AssignmentState.ACTIVE)
+        .select_related("nomination")
+        .order_by("nomination__reference", "stage")
+    )
+    visits = (
+        SiteVisit.objects.filter(
+            judges=judge,
+            nomination__category=category_id,
+            state=VisitState.SCHEDULED,
+            report_submitted_at__isnull=True,
+        )
+        .select_related("nomination")
+        .prefetch_related("judges__judge_profile")
+        .order_by("starts_at")
+    )
+    return assignments, visits

@@ -29,6 +29,15 @@ def holds_assignment(user, assignment):
 
 
 @rules.predicate
+def panel_not_signed_off(user, panel):
+    """A signed-off panel's membership is final: it changes only after an
+    administrator reopens the panel (judging.domain.reopen_panel)."""
+    from .enums import PanelState
+
+    return panel is not None and panel.state != PanelState.SIGNED_OFF
+
+
+@rules.predicate
 def on_visit_team(user, visit):
     return user.is_authenticated and visit.judges.filter(pk=user.pk).exists()
 
@@ -36,6 +45,7 @@ def on_visit_team(user, visit):
 rules.add_perm("judging.manage", is_awards_admin)
 rules.add_perm("judging.judge", is_judge)
 rules.add_perm("judging.view_panel", is_awards_admin | chairs_panel)
+rules.add_perm("judging.change_panel_members", is_awards_admin & panel_not_signed_off)
 rules.add_perm("judging.press_pack", is_media_partner | is_awards_admin)
 rules.add_perm("judging.score", holds_assignment)
 rules.add_perm("judging.report_visit", on_visit_team)

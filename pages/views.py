@@ -16,11 +16,19 @@ from django.template import loader
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
+from pages.context_processors import contact_details
+
+from .homes import home_for
+
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "home.html")
+    """The service's front page; signed in, "Your home": a section for each
+    role the person holds, with their work, next steps and deadlines."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    return render(request, "pages/home.html", {"sections": home_for(request.user)})
 
 
 def accessibility_statement(request):
@@ -171,7 +179,10 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    """The 403 page names no role: it gives the reason when the refusal
+    carries one (PermissionDenied("...")) and says what anyone can do."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request, exception=None):
@@ -188,4 +199,6 @@ def csrf_failure(request, reason=""):
 
 
 def render_plain(template_name, status):
-    return HttpResponse(loader.get_template(template_name).render({}), status=status)
+    # Settings only: nothing here may touch the database.
+    context = {"service_name": settings.SERVICE_NAME, "contact": contact_details()}
+    return HttpResponse(loader.get_template(template_name).render(context), status=status)

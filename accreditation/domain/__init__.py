@@ -20,9 +20,18 @@ from ._common import (
     MAX_EVIDENCE_FILE,
     _email_provider,
     add_years,
+    provider_recipients,
 )
-from .applications import add_evidence, save_answers, start_application, submit_application
-from .assessment import assign_assessor, decide, record_assessment, return_application
+from .applications import add_evidence, save_answers, start_application, submit_application, unanswered_criteria
+from .assessment import (
+    accreditation_dates,
+    assign_assessor,
+    check_decision,
+    check_return,
+    decide,
+    record_assessment,
+    return_application,
+)
 from .course_changes import accept_course_change, current_accreditation, refer_course_change
 from .course_sync import accredited_on, sync_changed_courses, sync_course
 from .standing import mark_condition_met, reinstate, submit_condition_response, suspend, withdraw
@@ -36,13 +45,17 @@ __all__ = [
     "Assessment",
     "_email_provider",
     "accept_course_change",
+    "accreditation_dates",
     "accredited_on",
     "add_evidence",
     "add_years",
     "assign_assessor",
+    "check_decision",
+    "check_return",
     "current_accreditation",
     "decide",
     "mark_condition_met",
+    "provider_recipients",
     "record_assessment",
     "refer_course_change",
     "reinstate",
@@ -54,5 +67,6 @@ __all__ = [
     "suspend",
     "sync_changed_courses",
     "sync_course",
+    "unanswered_criteria",
     "withdraw",
 ]

@@ -44,16 +44,22 @@ def add_years(start: date, years: int) -> date:
     return end - timedelta(days=1)
 
 
-def _email_provider(application, template, context=None, attachments=None):
+def provider_recipients(application) -> list[User]:
+    """Who hears of changes to an application or its accreditation: the
+    provider's administrators and the person who started the application."""
     recipients = User.objects.filter(
         memberships__organisation=application.course.provider_id,
         memberships__role=MembershipRole.ADMIN,
         is_active=True,
-    )
+    ).order_by("email")
     people = {u.pk: u for u in recipients}
     if application.created_by_id and application.created_by.is_active:
         people.setdefault(application.created_by_id, application.created_by)
-    for person in people.values():
+    return list(people.values())
+
+
+def _email_provider(application, template, context=None, attachments=None):
+    for person in provider_recipients(application):
         subject, text, html = render_email(template, {"application": application, "person": person, **(context or {})})
         queue_rendered_email(
             to=person.email,

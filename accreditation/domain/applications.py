@@ -134,15 +134,25 @@ def add_evidence(user, application, upload, *, criterion=None, condition=None) -
     return evidence
 
 
+def unanswered_criteria(application, *, criteria=None, answers=None) -> list[Criterion]:
+    """The framework's criteria this application has not answered yet, in
+    order: submitting needs none (the page names each one)."""
+    if criteria is None:
+        criteria = list(Criterion.objects.filter(active=True))
+    if answers is None:
+        answers = {a.criterion_id: a.text for a in application.answers.all()}
+    return [c for c in criteria if not (answers.get(c.pk) or "").strip()]
+
+
 @transaction.atomic
 def submit_application(user, application, now=None) -> Application:
     now = now or timezone.now()
     application = _editable(user, application)
     criteria = list(Criterion.objects.filter(active=True))
     answers = {a.criterion_id: a.text for a in application.answers.all()}
-    missing = [c.title for c in criteria if not answers.get(c.pk)]
+    missing = unanswered_criteria(application, criteria=criteria, answers=answers)
     if missing:
-        raise DomainError(f"Answer every criterion before submitting: {'; '.join(missing)}")
+        raise DomainError(f"Answer every criterion before submitting: {'; '.join(c.title for c in missing)}")
     files = {}
     for evidence in application.evidence.filter(condition__isnull=True):
         files.setdefault(str(evidence.criterion_id), []).append(evidence.original_name)

@@ -94,11 +94,7 @@ def record_assessment(assessor, application, outcomes: dict[int, tuple[str, str]
 @transaction.atomic
 def return_application(assessor, application, *, comments: str, now=None) -> Application:
     application = _locked(application)
-    require(assessor, "accreditation.assess", application)
-    if application.state != ApplicationState.SUBMITTED:
-        raise DomainError("Only a submitted application can be returned")
-    if not comments.strip():
-        raise DomainError("Say what more information is needed")
+    check_return(assessor, application, comments=comments)
     current = _current_round(application)
     current.returned_at = now or timezone.now()
     current.return_comments = comments.strip()
@@ -117,23 +113,13 @@ def return_application(assessor, application, *, comments: str, now=None) -> App
     return application
 
 
-@transaction.atomic
-def decide(
-    assessor,
-    application,
-    *,
-    decision: str,
-    reasons: str = "",
-    valid_from: date | None = None,
-    conditions: list[tuple[str, date]] = (),
-    now=None,
-) -> Application:
-    """Accredited (valid for three years), accredited with conditions, or
-    refused with reasons. A renewal decided before the current accreditation
-    ends starts the day after it, so there is no gap."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    application = _locked(application)
+def check_decision(
+    assessor, application, *, decision: str, reasons: str = "", conditions=(), today: date | None = None
+) -> None:
+    """Raises DomainError if `decide` would refuse this decision now; writes
+    nothing. The assess page asks it before showing the confirmation, so a
+    decision that cannot be recorded is named there, not after confirming."""
+    today = today or timezone.localdate()
     require(assessor, "accreditation.assess", application)
     if application.state != ApplicationState.SUBMITTED:
         raise DomainError("Only a submitted application can be decided")
@@ -153,6 +139,48 @@ def decide(
             raise DomainError("Add at least one condition")
         if any(not text.strip() or due <= today for text, due in conditions):
             raise DomainError("Each condition needs its text and a due date in the future")
+
+
+def accreditation_dates(application, valid_from: date | None = None, today: date | None = None) -> tuple[date, date]:
+    """The dates an accreditation granted today would have: a renewal decided
+    before the current accreditation ends starts the day after it."""
+    today = today or timezone.localdate()
+    renews = application.renews
+    if renews is not None and renews.state == AccreditationState.ACTIVE and renews.valid_to >= today:
+        start = renews.valid_to + timedelta(days=1)
+    else:
+        start = valid_from or today
+    return start, add_years(start, DEFAULT_YEARS)
+
+
+def check_return(assessor, application, *, comments: str) -> None:
+    """Raises DomainError if `return_application` would refuse; writes nothing."""
+    require(assessor, "accreditation.assess", application)
+    if application.state != ApplicationState.SUBMITTED:
+        raise DomainError("Only a submitted application can be returned")
+    if not comments.strip():
+        raise DomainError("Say what more information is needed")
+    _current_round(application)
+
+
+@transaction.atomic
+def decide(
+    assessor,
+    application,
+    *,
+    decision: str,
+    reasons: str = "",
+    valid_from: date | None = None,
+    conditions: list[tuple[str, date]] = (),
+    now=None,
+) -> Application:
+    """Accredited (valid for three years), accredited with conditions, or
+    refused with reasons. A renewal decided before the current accreditation
+    ends starts the day after it, so there is no gap."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    application = _locked(application)
+    check_decision(assessor, application, decision=decision, reasons=reasons, conditions=conditions, today=today)
     move(application, decision, APPLICATION_TRANSITIONS)
     application.decided_at = now
     application.decided_by = assessor
@@ -161,16 +189,13 @@ def decide(
     accreditation = None
     if decision != ApplicationState.REFUSED:
         renews = application.renews
-        if renews is not None and renews.state == AccreditationState.ACTIVE and renews.valid_to >= today:
-            start = renews.valid_to + timedelta(days=1)
-        else:
-            start = valid_from or today
+        start, end = accreditation_dates(application, valid_from, today)
         accreditation = Accreditation.objects.create(
             course=application.course,
             application=application,
             number=f"NSA-{start.year}-{application.pk:05d}",
             valid_from=start,
-            valid_to=add_years(start, DEFAULT_YEARS),
+            valid_to=end,
         )
         Period.objects.create(
             course=application.course,

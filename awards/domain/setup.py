@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts import audit
 from core.caching import RESULTS_DATA, data_changed
 from core.errors import DomainError
+from core.formats import uk_clock
 from core.permissions import require
 
 from ..models import (
@@ -57,7 +58,8 @@ def copy_cycle(user, cycle: Cycle, year: int) -> Cycle:
             setattr(new, field_name, _shift_years(getattr(cycle, field_name), shift))
         except ValidationError:
             local = timezone.localtime(getattr(cycle, field_name))
-            problems.append(f"{label}: {local:%H:%M} on {local.day} {local:%B} {local.year + shift}")
+            clock = uk_clock(local.hour, local.minute)
+            problems.append(f"{label}: {clock} on {local.day} {local:%B} {local.year + shift}")
     if problems:
         raise DomainError(
             f"These times happen twice, or not at all, in UK time in {year} (the clocks change then): "

@@ -87,6 +87,22 @@ def uk_datetime(instant):
 
 
 @register.filter
+def uk_time(instant):
+    """'5:30pm', in UK time."""
+    return formats.uk_time(instant) if instant else ""
+
+
+@register.filter(is_safe=True)
+def error_title(title, errors):
+    """A page title with "Error: " in front when the page's form has errors,
+    once only: pages with several forms put the prefix in their own title."""
+    title = str(title).strip()
+    if errors and not title.startswith("Error: "):
+        return f"Error: {title}"
+    return title
+
+
+@register.filter
 def get_item(mapping, key):
     """mapping[key] in a template, or None."""
     return mapping.get(key) if mapping else None

@@ -30,11 +30,23 @@ library (TEMPLATES "builtins" in settings): no {% load %} is needed.
   (key= is text and is escaped; no_border=True adds the --no-border modifier).
 - Cell content is template output, already escaped by autoescaping: it is not
   escaped again, so links, tags and visually hidden text work as usual.
+- Narrow screens: a table with a head stacks below tablet width (the
+  app-table--stacked style): each row becomes a block and each body cell is
+  introduced by its column's heading, which {% td %} takes from the head as its
+  data-label (a data_label= given by hand wins). So every page fits 320 px
+  without scrolling sideways. stacked=False keeps a table as it is.
 """
+
+import re
 
 from django import template
 from django.template.base import NodeList, token_kwargs
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
+
+# The columns of the table being rendered (a stack: tables may nest), kept in the
+# template's render_context so concurrent renders never share it.
+_COLUMNS = "govuk_tables.columns"
+_HEADING = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
 
 register = template.Library()
 
@@ -74,19 +86,46 @@ def table_head(content, **attrs):
     return element("thead", element("tr", content, ["govuk-table__row"], {}), ["govuk-table__head"], attrs)
 
 
-@register.simple_block_tag
-def tr(content, **attrs):
+def _body_columns(context):
+    """The innermost table's column state while its body renders, else None."""
+    stack = context.render_context.get(_COLUMNS)
+    return stack[-1] if stack else None
+
+
+def _next_label(context, attrs) -> str | None:
+    """The heading of the column this body cell sits in; moves on by its colspan."""
+    columns = _body_columns(context)
+    if columns is None:
+        return None
+    index, span = columns["at"], int(attrs.get("colspan") or 1)
+    columns["at"] += span
+    labels = columns["labels"]
+    # A cell across several columns ("Nothing yet.") speaks for itself.
+    return labels[index] if span == 1 and index < len(labels) and labels[index] else None
+
+
+@register.simple_block_tag(takes_context=True)
+def tr(context, content, **attrs):
+    # Cells render before their row: the next row's cells count from the first column.
+    columns = _body_columns(context)
+    if columns is not None:
+        columns["at"] = 0
     return element("tr", content, ["govuk-table__row"], attrs)
 
 
-@register.simple_block_tag
-def th(content, numeric=False, row=False, **attrs):
+@register.simple_block_tag(takes_context=True)
+def th(context, content, numeric=False, row=False, **attrs):
     numeric_class = "govuk-table__header--numeric" if numeric else ""
+    if row:
+        _next_label(context, attrs)  # a row header is the row's name: counted, not labelled
     return element("th", content, ["govuk-table__header", numeric_class], attrs, scope="row" if row else "col")
 
 
-@register.simple_block_tag
-def td(content, numeric=False, **attrs):
+@register.simple_block_tag(takes_context=True)
+def td(context, content, numeric=False, **attrs):
+    label = _next_label(context, attrs)
+    if label and "data_label" not in attrs:
+        attrs["data_label"] = label
     return element("td", content, ["govuk-table__cell", "govuk-table__cell--numeric" if numeric else ""], attrs)
 
 
@@ -118,11 +157,20 @@ class TableNode(template.Node):
             (i + 1 for i, node in enumerate(self.nodelist) if getattr(node, "func", None) in (caption, table_head)),
             default=0,
         )
+        stacked = attrs.pop("stacked", True)
         head = NodeList(self.nodelist[:start]).render(context)
+        labels = [" ".join(strip_tags(heading).split()) for heading in _HEADING.findall(head)] if stacked else []
+        stack = context.render_context.setdefault(_COLUMNS, [])
+        stack.append({"labels": labels, "at": 0})
+        try:
+            body = element("tbody", NodeList(self.nodelist[start:]).render(context), ["govuk-table__body"], {})
+        finally:
+            stack.pop()
         if text is not None:
             head = caption(text, size=size, classes=caption_classes) + head
-        body = element("tbody", NodeList(self.nodelist[start:]).render(context), ["govuk-table__body"], {})
-        return element("table", head + body, ["govuk-table"], attrs)
+        stacks = labels and "app-table--stacked" not in attrs.get("classes", "")
+        classes = ["govuk-table", "app-table--stacked" if stacks else ""]
+        return element("table", head + body, classes, attrs)
 
 
 @register.tag("table")

@@ -13,11 +13,12 @@ audit record and email in one transaction.
 
 from ..results import category_results
 from ._common import CONFLICT_REASON, judging_settings_for
-from .final import final_scores, record_final_result, record_no_award, sign_off
+from .final import final_scores, record_final_result, record_no_award, sign_off, sign_off_problems
 from .judges import accept_invitation, declare_conflict, invite_judge, save_profile
 from .panels import (
     activate_panel,
     add_panel_member,
+    add_panel_members,
     auto_assign,
     composition_problems,
     open_panels,
@@ -45,6 +46,7 @@ __all__ = [
     "accept_invitation",
     "activate_panel",
     "add_panel_member",
+    "add_panel_members",
     "approve_results",
     "auto_assign",
     "cancel_visit",
@@ -75,6 +77,7 @@ __all__ = [
     "schedule_visit",
     "set_chair",
     "sign_off",
+    "sign_off_problems",
     "submit_visit_report",
     "visit_problems",
     "withdraw_results",

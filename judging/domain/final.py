@@ -135,13 +135,9 @@ def record_no_award(chair, category, *, rationale: str, now=None) -> Panel:
     return panel
 
 
-@transaction.atomic
-def sign_off(chair, panel) -> Panel:
-    panel = Panel.objects.select_for_update().select_related("category__cycle").get(pk=panel.pk)
+def sign_off_problems(panel) -> list[str]:
+    """What stops the panel signing off, in words the chair can act on (none: it may)."""
     finalists = Nomination.objects.filter(category=panel.category, state=NominationState.FINALIST)
-    require_that(may_act_as_chair, chair, panel.category, finalists)
-    if panel.state != PanelState.ACTIVE:
-        raise DomainError("Only an active panel can sign off")
     problems = composition_problems(panel)
     if panel.shortlist_published_at is None:
         # Every entrant has been told whether they are shortlisted before the
@@ -155,6 +151,17 @@ def sign_off(chair, panel) -> Panel:
         and not FinalResult.objects.filter(nomination__category=panel.category, award=Award.WINNER).exists()
     ):
         problems.append("The panel has not chosen a winner, nor decided to make no award")
+    return problems
+
+
+@transaction.atomic
+def sign_off(chair, panel) -> Panel:
+    panel = Panel.objects.select_for_update().select_related("category__cycle").get(pk=panel.pk)
+    finalists = Nomination.objects.filter(category=panel.category, state=NominationState.FINALIST)
+    require_that(may_act_as_chair, chair, panel.category, finalists)
+    if panel.state != PanelState.ACTIVE:
+        raise DomainError("Only an active panel can sign off")
+    problems = sign_off_problems(panel)
     if problems:
         raise DomainError("; ".join(problems))
     move(panel, PanelState.SIGNED_OFF, PANEL_TRANSITIONS)

@@ -1,6 +1,8 @@
 """Panels: composition rules, members, the chair, activation, and assigning
 nominations to judges (automatically, or an administrator's override)."""
 
+from dataclasses import dataclass, field
+
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -13,12 +15,15 @@ from awards.models import Nomination
 from core.errors import DomainError
 from core.permissions import require
 from core.states import move, move_all
+from notifications.mail import queue_email
 
 from ..assignment import NominationToAssign, plan_assignments
 from ..enums import ASSIGNMENT_TRANSITIONS, PANEL_TRANSITIONS, AssignmentState, PanelState, Stage
 from ..models import Assignment, ConflictDeclaration, JudgingSettings, Panel, PanelMember
-from ..queries import conflict_pairs
+from ..queries import conflict_pairs, work_held_by
+from ..rules import panel_not_signed_off
 from ._common import _scores_changed, judging_settings_for
+from .visits import _send_cancellation, _send_visit_emails, visit_problems
 
 # Panels ------------------------------------------------------------------------------
 
@@ -58,10 +63,18 @@ def open_panels(admin, cycle) -> int:
     return len(missing)
 
 
-def composition_problems(panel: Panel) -> list[str]:
-    """Each rule the panel breaks, in words an administrator can act on."""
+def composition_problems(panel: Panel, *, without=None, chair=None) -> list[str]:
+    """Each rule the panel breaks, in words an administrator can act on.
+    `without` (a member) and `chair` (a new chair) ask what the panel would
+    break after removing that member, as the removal's confirmation shows."""
     rules = judging_settings_for(panel.category.cycle)
-    members = list(User.objects.filter(panel_memberships__panel=panel).select_related("judge_profile"))
+    members = User.objects.filter(panel_memberships__panel=panel).select_related("judge_profile")
+    if without is not None:
+        members = members.exclude(pk=without.pk)
+    members = list(members)
+    chair_id = chair.pk if chair is not None else panel.chair_id
+    if without is not None and chair_id == without.pk:
+        chair_id = None
     profiles = [getattr(m, "judge_profile", None) for m in members]
     problems = []
     if len(members) < rules.min_panel_size:
@@ -78,9 +91,9 @@ def composition_problems(panel: Panel) -> list[str]:
     sectors = {p.sector_background for p in profiles if p is not None}
     if len(sectors) < rules.min_sectors:
         problems.append(f"Members must come from at least {rules.min_sectors} sectors; they come from {len(sectors)}")
-    if panel.chair_id is None:
+    if chair_id is None:
         problems.append("The panel needs a chair")
-    elif panel.chair_id not in {m.pk for m in members}:
+    elif chair_id not in {m.pk for m in members}:
         problems.append("The chair must be a member of the panel")
     return problems
 
@@ -88,9 +101,9 @@ def composition_problems(panel: Panel) -> list[str]:
 @transaction.atomic
 def add_panel_member(admin, panel, judge) -> PanelMember:
     require(admin, "judging.manage")
-    if not is_judge(judge):
-        raise DomainError(f"{judge.email} is not a judge: invite them first")
-    if panel.state == PanelState.SIGNED_OFF:
+    if not is_judge(judge) or not judge.is_active:
+        raise DomainError(f"{judge.email} is not an active judge: invite them first")
+    if not panel_not_signed_off(admin, panel):
         raise DomainError("A signed-off panel cannot change")
     member, created = PanelMember.objects.get_or_create(panel=panel, judge=judge)
     if not created:
@@ -100,15 +113,174 @@ def add_panel_member(admin, panel, judge) -> PanelMember:
 
 
 @transaction.atomic
-def remove_panel_member(admin, panel, judge) -> None:
+def add_panel_members(admin, panel, judges) -> list[PanelMember]:
+    """Adds the judges chosen from the list, all or none: one who cannot join
+    (not an active judge, already a member) refuses the whole choice."""
+    if not judges:
+        raise DomainError("Select at least one judge to add to the panel")
+    return [add_panel_member(admin, panel, judge) for judge in judges]
+
+
+LEFT_PANEL_REASON = "The judge left the panel"
+
+
+@dataclass
+class MemberRemoval:
+    """What removing a member did: their scorecards, now with `reassigned_to`."""
+
+    judge: User
+    reassigned_to: User | None
+    unsubmitted: list = field(default_factory=list)
+    submitted: list = field(default_factory=list)
+    visits: list = field(default_factory=list)
+    new_chair: User | None = None
+
+
+def _removal_refusals(panel, judge, held, visits, *, reassign_to, new_chair, reason) -> list[str]:
+    """Why this removal cannot go ahead as asked (nothing is written while any remains)."""
+    member_ids = set(panel.memberships.values_list("judge_id", flat=True))
+    refusals = []
+    if reassign_to is not None and (reassign_to.pk == judge.pk or reassign_to.pk not in member_ids):
+        refusals.append("The judge who takes over must be another member of the panel")
+    if panel.chair_id == judge.pk and member_ids - {judge.pk}:
+        if new_chair is None:
+            refusals.append(f"{judge.email} chairs the panel: choose the new chair")
+        elif new_chair.pk == judge.pk or new_chair.pk not in member_ids:
+            refusals.append("The new chair must be another member of the panel")
+    submitted = sorted(a.nomination.reference for a in held if a.submitted_at)
+    if submitted and not reason.strip():
+        refusals.append(
+            f"{judge.email} has submitted scores for {', '.join(submitted)}: give the reason for handing "
+            "them to another judge, who scores them again"
+        )
+    if (held or visits) and reassign_to is None:
+        count = f"{len(held)} scorecard{'s' if len(held) != 1 else ''}"
+        refusals.append(f"{judge.email} holds {count}: choose who takes them over")
+    if reassign_to is None or refusals:
+        return refusals
+    organisations = {a.nomination.organisation_id for a in held} | {v.nomination.organisation_id for v in visits}
+    conflicted = {org for _, org in conflict_pairs([reassign_to.pk], organisations)}
+    clash = sorted(
+        {a.nomination.reference for a in held if a.nomination.organisation_id in conflicted}
+        | {v.nomination.reference for v in visits if v.nomination.organisation_id in conflicted}
+    )
+    if clash:
+        refusals.append(
+            f"{reassign_to.email} has a conflict of interest with the entrant of {', '.join(clash)}: "
+            "choose another member"
+        )
+    already = set(
+        Assignment.objects.filter(
+            judge=reassign_to, state=AssignmentState.ACTIVE, nomination__in=[a.nomination_id for a in held]
+        ).values_list("nomination_id", "stage")
+    )
+    doubled = sorted({a.nomination.reference for a in held if (a.nomination_id, a.stage) in already})
+    if doubled:
+        refusals.append(f"{reassign_to.email} already scores {', '.join(doubled)}: choose another member")
+    for visit in visits:
+        team = [j for j in visit.judges.all() if j.pk != judge.pk] + [reassign_to]
+        for problem in visit_problems(visit.nomination, team):
+            refusals.append(f"The visit to {visit.nomination.reference}: {problem}")
+    return refusals
+
+
+@transaction.atomic
+def remove_panel_member(admin, panel, judge, *, reassign_to=None, new_chair=None, reason="") -> MemberRemoval:
+    """Takes a judge off the panel. Their scorecards in the category (and
+    places on visit teams not yet reported) go to `reassign_to`, another
+    member with no conflict of interest: unsubmitted ones as they are;
+    submitted ones only with `reason`, to be scored again. The chair leaves
+    only with `new_chair` named. An active panel must still meet every
+    composition rule afterwards; a signed-off panel's members are final.
+    The judge who leaves, the one who takes over and a new chair are emailed."""
     require(admin, "judging.manage")
-    if panel.state != PanelState.DRAFT:
-        raise DomainError("Members can only be removed while the panel is being set up")
+    panel = Panel.objects.select_for_update(of=("self",)).select_related("category__cycle", "chair").get(pk=panel.pk)
+    if not panel_not_signed_off(admin, panel):
+        raise DomainError("The panel has signed off: its members are final. Reopen the panel first to change them")
+    if not PanelMember.objects.filter(panel=panel, judge=judge).exists():
+        raise DomainError(f"{judge.email} is not on this panel")
+    assignments, visits = work_held_by(panel.category_id, judge)
+    held = list(assignments.select_for_update(of=("self",)))
+    visits = list(visits.select_for_update(of=("self",)))
+    refusals = _removal_refusals(
+        panel, judge, held, visits, reassign_to=reassign_to, new_chair=new_chair, reason=reason
+    )
+    if panel.state == PanelState.ACTIVE and not refusals:
+        chair = new_chair if panel.chair_id == judge.pk else None
+        refusals += composition_problems(panel, without=judge, chair=chair)
+    if refusals:
+        raise DomainError("; ".join(refusals))
+    removal = MemberRemoval(judge=judge, reassigned_to=reassign_to)
+    why = reason.strip() or LEFT_PANEL_REASON
+    for assignment in held:
+        move(assignment, AssignmentState.REMOVED, ASSIGNMENT_TRANSITIONS)
+        assignment.removed_reason = why
+        assignment.save()
+        Assignment.objects.create(
+            nomination=assignment.nomination,
+            judge=reassign_to,
+            stage=assignment.stage,
+            is_override=True,
+            override_reason=f"Taken over from {judge.email}: {why}",
+        )
+        (removal.submitted if assignment.submitted_at else removal.unsubmitted).append(assignment)
+    for visit in visits:
+        visit.judges.remove(judge)
+        visit.judges.add(reassign_to)
+        visit.sequence += 1
+        visit.save()
+        _send_cancellation(visit, judge)
+        _send_visit_emails(visit, "REQUEST")
+        removal.visits.append(visit)
     PanelMember.objects.filter(panel=panel, judge=judge).delete()
+    before = {"judge": judge.email}
+    after = {}
     if panel.chair_id == judge.pk:
-        panel.chair = None
-        panel.save()
-    audit.record(actor=admin, action="panel.member_removed", obj=panel, before={"judge": judge.email})
+        before["chair"] = judge.email
+        panel.chair = new_chair
+        after["chair"] = new_chair.email if new_chair else None
+        removal.new_chair = new_chair
+        panel.save(update_fields=["chair"])
+    if held:
+        _scores_changed(panel.category_id)
+    if reassign_to is not None:
+        after.update(
+            reassigned_to=reassign_to.email,
+            unsubmitted=[a.nomination.reference for a in removal.unsubmitted],
+            submitted=[a.nomination.reference for a in removal.submitted],
+            visits=[v.nomination.reference for v in removal.visits],
+        )
+    audit.record(
+        actor=admin, action="panel.member_removed", obj=panel, before=before, after=after, reason=reason.strip()
+    )
+    _email_removal(panel, removal, reason=reason.strip())
+    return removal
+
+
+def _email_removal(panel, removal, *, reason):
+    queue_email(
+        to=removal.judge.email,
+        recipient=removal.judge,
+        template="panel_member_removed",
+        context={"person": removal.judge, "panel": panel, "removal": removal, "reason": reason},
+    )
+    told = set()
+    for person in (removal.reassigned_to, removal.new_chair):
+        if person is None or person.pk in told:
+            continue
+        told.add(person.pk)
+        queue_email(
+            to=person.email,
+            recipient=person,
+            template="panel_work_handed_over",
+            context={
+                "person": person,
+                "panel": panel,
+                "removal": removal,
+                "takes_over": person == removal.reassigned_to,
+                "chairs": person == removal.new_chair,
+            },
+        )
 
 
 @transaction.atomic

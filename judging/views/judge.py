@@ -17,7 +17,7 @@ from .. import anonymise, calendar, domain
 from ..enums import AssignmentState, Stage, VisitState
 from ..forms import ConflictForm, ProfileForm, ScoreForm, VisitReportForm
 from ..models import Assignment, ConflictDeclaration, JudgeProfile
-from ..queries import assignments_for_judge, audience_for, phase_for, visits_for_judge
+from ..queries import assignments_for_judge, audience_for, judge_worklist, phase_for, visits_for_judge
 
 judge_required = permission_required("judging.judge")
 
@@ -35,39 +35,22 @@ def accept_invitation(request, token):
 
 @judge_required
 def home(request):
-    assignments = (
-        assignments_for_judge(request.user)
-        .select_related("nomination__category", "nomination__cycle")
-        .only(
-            "stage",
-            "submitted_at",
-            "nomination__reference",
-            "nomination__category__name",
-            "nomination__cycle__scoring_deadline",
-        )
-        .order_by("nomination__cycle__scoring_deadline", "stage", "nomination__reference")
-    )
-    rows = list(assignments)
-    by_stage = {stage: [a for a in rows if a.stage == stage] for stage in Stage.values}
-    progress = {stage: (sum(1 for a in items if a.is_submitted), len(items)) for stage, items in by_stage.items()}
-    deadlines = sorted({a.nomination.cycle.scoring_deadline for a in by_stage[Stage.WRITTEN] if not a.is_submitted})
-    visits = (
-        visits_for_judge(request.user)
-        .filter(state=VisitState.SCHEDULED)
-        .select_related("nomination__category")
-        .order_by("starts_at")
-    )
-    chaired = request.user.chaired_panels.select_related("category__cycle")
+    """The judge's scorecards and visits, a cycle at a time (judging.queries.judge_worklist)."""
+    cycles = judge_worklist(request.user)
     return render(
         request,
         "judging/judge/home.html",
         {
-            "written": by_stage[Stage.WRITTEN],
-            "visit_assignments": by_stage[Stage.SITE_VISIT],
-            "progress": progress,
-            "next_deadline": deadlines[0] if deadlines else None,
-            "visits": visits,
-            "chaired": chaired,
+            "cycles": cycles,
+            "visits": [visit for group in cycles for visit in group["visits"]],
+            "written": [
+                assignment
+                for group in cycles
+                for key in ("to_do", "draft", "reopened", "submitted")
+                for assignment in group[key]
+                if assignment.stage == Stage.WRITTEN
+            ],
+            "chaired": request.user.chaired_panels.select_related("category__cycle__programme"),
             "has_profile": JudgeProfile.objects.filter(user=request.user).exists(),
         },
     )
@@ -136,9 +119,19 @@ def _own_assignment(user, pk, fact=Fact.ENTRY):
     return assignment, audience, phase
 
 
+def _own_scores(assignment, criteria):
+    """The judge's own scorecard: (criterion, score, comment) for each criterion."""
+    saved = {s.criterion_id: s for s in assignment.scores.all()}
+    return [
+        (c, saved[c.pk].score if c.pk in saved else None, saved[c.pk].comment if c.pk in saved else "")
+        for c in criteria
+    ]
+
+
 def _scores(request, pk, *, submit: bool):
-    """The scoring page; a POST saves the typed scores as a draft, or submits
-    them. Either way, what fails comes back with what was typed."""
+    """The scoring page; a POST saves the typed scores as a draft. "Submit
+    scores" saves them too (nothing typed is lost), then asks the judge to
+    confirm on the check page. What fails comes back with what was typed."""
     assignment, audience, phase = _own_assignment(request.user, pk)
     nomination = assignment.nomination
     criteria = list(nomination.category.criteria.filter(stage=assignment.stage))
@@ -146,15 +139,17 @@ def _scores(request, pk, *, submit: bool):
     form = ScoreForm(request.POST or None, criteria=criteria, existing=existing)
     if request.method == "POST" and form.is_valid():
         try:
-            domain.save_scores(request.user, assignment, form.scores(), submit=submit)
+            domain.save_scores(request.user, assignment, form.scores(), submit=False)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            if submit:
-                messages.success(request, "Your scores have been submitted.")
-                return redirect("judging:home")
-            messages.success(request, "Your draft has been saved.")
-            return redirect("judging:score", pk=pk)
+            if not submit:
+                messages.success(request, "Your draft has been saved.")
+                return redirect("judging:score", pk=pk)
+            missing = [c.name for c in criteria if form.scores()[c.pk][0] is None]
+            if not missing:
+                return redirect("judging:confirm_scores", pk=pk)
+            form.add_error(None, f"Score every criterion before submitting: {', '.join(missing)}")
     hidden = anonymise.is_anonymised(nomination, audience, phase)
     show = (lambda text: anonymise.redact(text, nomination)) if hidden else (lambda text: text)
     answers = [
@@ -182,6 +177,7 @@ def _scores(request, pk, *, submit: bool):
             if assignment.stage == Stage.SITE_VISIT
             else None,
             "may_see_others": assignment.is_submitted,
+            "own_scores": _own_scores(assignment, criteria) if assignment.is_submitted else [],
         },
     )
 
@@ -195,8 +191,35 @@ def score(request, pk):
 @judge_required
 @require_POST
 def submit_scores(request, pk):
-    """The same form's other button: submit the scores, which locks them."""
+    """The same form's other button: saves what was typed, then asks the judge
+    to confirm (confirm_scores) before the scores are submitted and locked."""
     return _scores(request, pk, submit=True)
+
+
+@judge_required
+def confirm_scores(request, pk):
+    """The check page: the saved scores and comments, and a button that
+    submits them. Submitted scores are locked until the chair reopens them."""
+    assignment, _, _ = _own_assignment(request.user, pk)
+    if assignment.is_submitted:
+        messages.info(request, "You have already submitted these scores.")
+        return redirect("judging:score", pk=pk)
+    criteria = list(assignment.nomination.category.criteria.filter(stage=assignment.stage))
+    error = None
+    if request.method == "POST":
+        try:
+            domain.save_scores(request.user, assignment, {}, submit=True)
+        except DomainError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, f"Your scores for {assignment.nomination.reference} have been submitted.")
+            return redirect("judging:home")
+    return render(
+        request,
+        "judging/judge/confirm_scores.html",
+        {"assignment": assignment, "own_scores": _own_scores(assignment, criteria), "error": error},
+        status=400 if error else 200,
+    )
 
 
 @judge_required

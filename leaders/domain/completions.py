@@ -13,6 +13,7 @@ from core.errors import DomainError
 from core.permissions import require, require_that
 from core.states import move, move_all
 from core.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
+from notifications.mail import queue_email
 
 from ..credentials import revoke_for_completion
 from ..enums import COMPLETION_TRANSITIONS, STANDING_COMPLETION_STATES, CompletionState
@@ -182,6 +183,14 @@ def _decide(user, completion, state, reason=""):
         reason=reason.strip(),
     )
     refresh_leader(completion.leader)
+    # The leader hears of the decision; the outbox sends it once this commits.
+    if completion.leader.is_active:
+        queue_email(
+            to=completion.leader.email,
+            recipient=completion.leader,
+            template="completion_decided",
+            context={"leader": completion.leader, "completion": completion, "reason": reason.strip()},
+        )
     return completion
 
 

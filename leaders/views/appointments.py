@@ -142,6 +142,13 @@ def dashboard(request):
     labels = dict(ComplianceStatus.choices)
     for appointment in page:
         appointment.status_label = labels[appointment.status]
+    # Each region's and authority's numbers with their status, for summary
+    # lists that fit a 320 px screen (the cached counts are not changed).
+    by_region = [(region, list(zip(labels.values(), numbers, strict=True))) for region, numbers in counts["regions"]]
+    by_authority = [
+        (authority["name"], [(label, authority[value]) for value, label in labels.items()])
+        for authority in counts["authorities"]
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -155,5 +162,7 @@ def dashboard(request):
             "region_choices": Region.choices,
             "query": query.urlencode(),
             "two_directors": two_directors,
+            "by_region": by_region,
+            "by_authority": by_authority,
         },
     )

@@ -48,6 +48,8 @@ def _portfolio_context(user):
         "appointments": _appointments(DassAppointment.objects.filter(leader=user), today),
         "today": today,
         "statuses": dict(ComplianceStatus.choices),
+        # Templates name statuses through the enum: {% if a.status == STATUS.OVERDUE %}
+        "STATUS": ComplianceStatus,
     }
 
 

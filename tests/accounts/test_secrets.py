@@ -72,7 +72,12 @@ def test_reset_and_verification_links_are_not_kept_after_sending(client):
 
     client.post(
         reverse("account_signup"),
-        {"email": "newcomer@example.org", "password1": "a-long-passphrase-9", "password2": "a-long-passphrase-9"},
+        {
+            "full_name": "Nia Newcomer",
+            "email": "newcomer@example.org",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        },
     )
     confirmation = OutboundEmail.objects.get(to="newcomer@example.org")
     send_outbound_email(confirmation.pk)

@@ -55,7 +55,12 @@ def test_with_redis_down_sign_ups_are_still_limited(client, redis_down):
     for n in range(25):
         response = client.post(
             reverse("account_signup"),
-            {"email": f"new{n}@example.org", "password1": "a-long-passphrase-9", "password2": "a-long-passphrase-9"},
+            {
+                "full_name": "Sam New",
+                "email": f"new{n}@example.org",
+                "password1": "a-long-passphrase-9",
+                "password2": "a-long-passphrase-9",
+            },
         )
         statuses.append(response.status_code)
     assert statuses.count(302) == 20 and User.objects.filter(email__startswith="new").count() == 20

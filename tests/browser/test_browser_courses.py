@@ -45,7 +45,7 @@ def test_provider_applies_and_assessor_decides(live_server, page):
     type_into(page, page.get_by_label("Email"), "helen@llp.example")
     type_into(page, page.get_by_label("Password"), PASSWORD)
     press(page, page.get_by_role("button", name="Sign In"))
-    page.wait_for_url(re.compile(r"/account/$"))
+    page.wait_for_url(re.compile(r"/$"))  # "Your home"
     press(page, page.get_by_role("link", name="Accreditation"))
     assert_accessible(page, "accreditation-01-provider")
     press(page, page.get_by_role("button", name=re.compile("Apply for Leading person-centred care")))
@@ -55,6 +55,7 @@ def test_provider_applies_and_assessor_decides(live_server, page):
         type_into(page, page.get_by_label(f"{number}. {criterion.title}"), f"We meet {criterion.title.lower()}.")
     press(page, page.get_by_role("button", name="Save answers"))
     press(page, page.get_by_role("button", name="Submit application"))
+    press(page, page.get_by_role("button", name="Confirm and submit"))
     assert "submitted to the Skills Academy" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "accreditation-03-submitted")
 
@@ -71,6 +72,7 @@ def test_provider_applies_and_assessor_decides(live_server, page):
     press(page, page.get_by_role("button", name="Save assessment"))
     choose(page, page.get_by_label("Accredited", exact=True))
     press(page, page.get_by_role("button", name="Record decision and send letter"))
+    press(page, page.get_by_role("button", name="Confirm and send the decision letter"))
     assert "decision has been recorded" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "accreditation-07-decided")
     course.refresh_from_db()
@@ -134,6 +136,7 @@ def test_academy_staff_decide_a_course_change_suspend_and_revoke_a_credential(li
     choose(page, page.get_by_label("Suspend"))
     type_into(page, page.locator("textarea").first, "Complaint under investigation.")
     press(page, page.get_by_role("button", name="Change status"))
+    press(page, page.get_by_role("button", name="Confirm: suspend the accreditation"))
     assert_accessible(page, "academy-07-suspended")
     page.goto(live_server.url + f"/accreditation/verify/{accreditation.number}/")
     assert "Status today\tSuspended" in page.locator("main").inner_text()

@@ -18,10 +18,11 @@ def test_sign_up_verify_and_create_organisation(live_server, page):
     press(page, page.get_by_role("button", name="Create an account"))
 
     assert_accessible(page, "foundation-02-signup")
-    type_into(page, page.get_by_label("Email"), "new.provider@example.org")
-    type_into(page, page.get_by_label("Password", exact=True), PASSWORD)
-    type_into(page, page.get_by_label("Password (again)"), PASSWORD)
-    press(page, page.get_by_role("button", name="Sign Up"))
+    type_into(page, page.get_by_label("Full name"), "Nia Provider")
+    type_into(page, page.get_by_label("Email address"), "new.provider@example.org")
+    type_into(page, page.get_by_label("Create a password"), PASSWORD)
+    type_into(page, page.get_by_label("Type the password again"), PASSWORD)
+    press(page, page.get_by_role("button", name="Create account"))
 
     page.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
     assert_accessible(page, "foundation-03-verification-sent")
@@ -32,7 +33,7 @@ def test_sign_up_verify_and_create_organisation(live_server, page):
     assert_accessible(page, "foundation-04-confirm")
     press(page, page.get_by_role("button", name="Confirm"))
 
-    page.wait_for_url(re.compile(r"/account/$"))
+    page.wait_for_url(re.compile(r"/$"))  # "Your home"
     assert_accessible(page, "foundation-05-dashboard")
     nav = page.get_by_role("navigation", name="Menu")
     assert nav.get_by_role("link").all_inner_texts() == [

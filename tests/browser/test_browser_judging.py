@@ -23,7 +23,7 @@ def sign_in_with_mfa(page, live_server, email, name):
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     assert_accessible(page, f"{name}-two-factor")
     enter_authenticator_code(page, page.get_by_label("Code"), TOTP_SECRET)
-    page.wait_for_url(re.compile(r"/account/$"))
+    page.wait_for_url(re.compile(r"/$"))  # "Your home"
 
 
 def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
@@ -75,6 +75,10 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     page.keyboard.type("7")
     tab_to(page, page.get_by_role("button", name="Submit scores"))
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/confirm/$"))  # the check page: scores saved, not yet submitted
+    assert_accessible(page, "judging-04-check-scores")
+    assert "Residents lead the home's committee." in page.locator("main").inner_text()
+    press(page, page.get_by_role("button", name="Confirm and submit scores"))
     page.wait_for_url(re.compile(r"/judging/$"))
     assert_accessible(page, "judging-04-submitted")
     assert "1 of 1 submitted" in page.locator("main").inner_text()
@@ -117,6 +121,7 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     press(page, page.get_by_role("button", name=re.compile("Save decision")))
     assert_accessible(page, "judging-07-decided")
     press(page, page.get_by_role("button", name="Sign off the panel's decisions"))
+    press(page, page.get_by_role("button", name="Confirm: sign off the decisions"))  # issue 19: confirmed first
     assert "signed off" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "judging-08-signed-off")
     category.panel.refresh_from_db()

@@ -16,7 +16,7 @@ def sign_in(page, live_server, email):
     type_into(page, page.get_by_label("Email"), email)
     type_into(page, page.get_by_label("Password"), PASSWORD)
     press(page, page.get_by_role("button", name="Sign In"))
-    page.wait_for_url(re.compile(r"/account/$"))
+    page.wait_for_url(re.compile(r"/$"))  # "Your home"
 
 
 def test_provider_drafts_uploads_checks_and_submits(live_server, page, tmp_path):

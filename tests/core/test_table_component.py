@@ -24,19 +24,47 @@ def test_a_table_with_a_head_and_body():
         """,
         rows=[("Leading care", 2), ("Safe care", 1)],
     )
+    # Below tablet width the table stacks: each cell is introduced by its column's heading.
     assert html == (
-        '<table class="govuk-table">'
+        '<table class="govuk-table app-table--stacked">'
         '<thead class="govuk-table__head"><tr class="govuk-table__row">'
         '<th scope="col" class="govuk-table__header">Course</th>'
         '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Rounds</th>'
         "</tr></thead>"
         '<tbody class="govuk-table__body">'
-        '<tr class="govuk-table__row"><td class="govuk-table__cell">Leading care</td>'
-        '<td class="govuk-table__cell govuk-table__cell--numeric">2</td></tr>'
-        '<tr class="govuk-table__row"><td class="govuk-table__cell">Safe care</td>'
-        '<td class="govuk-table__cell govuk-table__cell--numeric">1</td></tr>'
+        '<tr class="govuk-table__row"><td class="govuk-table__cell" data-label="Course">Leading care</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Rounds">2</td></tr>'
+        '<tr class="govuk-table__row"><td class="govuk-table__cell" data-label="Course">Safe care</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Rounds">1</td></tr>'
         "</tbody></table>"
     )
+
+
+def test_stacked_labels_count_row_headers_and_spans_and_keep_labels_given_by_hand():
+    head = (
+        "{% table_head %}{% th %}Nomination{% endth %}"
+        '{% th %}<span class="govuk-visually-hidden">Judge</span> A{% endth %}{% th %}B{% endth %}{% endtable_head %}'
+    )
+    inner = "{% table stacked=False %}{% table_head %}{% th %}Inner{% endth %}{% endtable_head %}"
+    inner += "{% tr %}{% td %}i{% endtd %}{% endtr %}{% endtable %}"
+    html = render(
+        "{% table %}" + head + "{% tr %}{% th row=True %}N1{% endth %}{% td %}1{% endtd %}"
+        '{% td data_label="Second" %}2{% endtd %}{% endtr %}'
+        "{% tr %}{% td colspan=3 %}None{% endtd %}{% endtr %}"
+        "{% tr %}{% th row=True %}N2{% endth %}{% td colspan=2 %}Withdrawn{% endtd %}{% endtr %}"
+        "{% tr %}{% td %}" + inner + "{% endtd %}{% td %}x{% endtd %}{% endtr %}{% endtable %}"
+    )
+    labels = re.findall(r'<td class="govuk-table__cell"(?: data-label="([^"]*)")?[^>]*>([^<]*)', html)
+    assert labels == [
+        ("Judge A", "1"),
+        ("Second", "2"),
+        ("", "None"),
+        ("", "Withdrawn"),
+        ("Nomination", ""),
+        ("", "i"),
+        ("Judge A", "x"),
+    ]
+    assert html.count("app-table--stacked") == 1
 
 
 @pytest.mark.parametrize("size", ["s", "m", "l", "xl"])
@@ -65,7 +93,7 @@ def test_caption_without_a_size_and_with_extra_classes():
 
 def test_a_caption_block_holds_template_content_and_stays_out_of_the_body():
     html = render(
-        """{% table %}
+        """{% table stacked=False %}
           {% caption size="m" %}{{ count }} application{{ count|pluralize }} for “{{ query }}”{% endcaption %}
           {% table_head %}{% th %}Course{% endth %}{% endtable_head %}
           {% tr %}{% td %}A{% endtd %}{% endtr %}
@@ -108,7 +136,7 @@ def test_row_headers():
 
 def test_an_empty_row_spans_the_columns():
     html = render(
-        """{% table %}{% table_head %}{% th %}A{% endth %}{% th %}B{% endth %}{% endtable_head %}
+        """{% table stacked=False %}{% table_head %}{% th %}A{% endth %}{% th %}B{% endth %}{% endtable_head %}
         {% for row in rows %}{% tr %}{% td %}{{ row }}{% endtd %}{% endtr %}
         {% empty %}{% tr %}{% td colspan=2 %}Nothing yet.{% endtd %}{% endtr %}{% endfor %}{% endtable %}""",
         rows=[],
@@ -123,7 +151,7 @@ def test_an_empty_row_spans_the_columns():
 
 def test_extra_classes_and_attributes():
     html = render(
-        '{% table id="results" classes="app-table--wide" %}'
+        '{% table id="results" classes="app-table--wide" stacked=False %}'
         '{% table_head classes="app-head" %}{% th id="h1" classes="app-col" %}A{% endth %}{% endtable_head %}'
         '{% tr id="row-"|add:pk classes="app-row" data_module="app-row" %}'
         '{% td classes="app-table-actions govuk-body-s" colspan=3 rowspan=2 hidden=True title=None %}x{% endtd %}'
@@ -158,7 +186,8 @@ def test_attribute_values_are_escaped_and_cell_content_is_not_escaped_twice():
 
 def test_nested_tags_inside_an_if_and_a_head_cell_that_is_conditional():
     source = (
-        "{% table %}{% table_head %}{% th %}Person{% endth %}{% if admin %}{% th %}Change{% endth %}{% endif %}"
+        "{% table stacked=False %}{% table_head %}{% th %}Person{% endth %}"
+        "{% if admin %}{% th %}Change{% endth %}{% endif %}"
         "{% endtable_head %}{% if admin %}{% tr %}{% td %}x{% endtd %}{% endtr %}{% endif %}{% endtable %}"
     )
     assert render(source, admin=False) == (

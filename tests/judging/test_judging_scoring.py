@@ -34,7 +34,12 @@ def test_scores_are_drafted_then_submitted_and_locked(client, category, scored):
     too_high = client.post(submit, {f"score_{criteria[0].pk}": "11"})
     assert "The score for Person-centred care must be 10 or less" in too_high.content.decode()
     assert client.get(submit).status_code == 405
-    client.post(submit, {f"score_{criteria[0].pk}": "7", f"score_{criteria[1].pk}": "9"})
+    checked = client.post(submit, {f"score_{criteria[0].pk}": "7", f"score_{criteria[1].pk}": "9"})
+    confirm = reverse("judging:confirm_scores", args=[assignment.pk])
+    assert checked["Location"] == confirm  # saved as a draft, then the check page
+    assignment.refresh_from_db()
+    assert assignment.submitted_at is None
+    client.post(confirm)
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None
     client.post(submit, {f"score_{criteria[0].pk}": "1", f"score_{criteria[1].pk}": "1"})

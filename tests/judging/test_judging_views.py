@@ -13,7 +13,7 @@ from judging import domain
 from judging.enums import PanelState, VisitState
 from judging.models import Assignment, FinalResult, Panel, SiteVisit, TieBreak
 
-from ..factories import make_eligible, visit_details
+from ..factories import make_eligible, make_judge, visit_details
 from .test_judging_lifecycle import score_everything, to_finalists
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +30,18 @@ def test_the_panel_page_has_a_url_per_action_and_keeps_what_was_typed(client, ad
     assert 'name="action"' not in html
     actions = form_actions(html)
     assert reverse("judging:set_panel_chair", args=[panel.pk, second.pk]) in actions
-    assert reverse("judging:add_panel_member", args=[panel.pk]) in actions
     assert reverse("judging:assign_judges", args=[panel.pk]) in actions
-    assert reverse("judging:override_assignment", args=[panel.pk]) in actions
     assert len(actions) == len(set(actions))
+    # Adding members and changing an assignment have pages of their own (lists to pick from).
+    assert f'href="{reverse("judging:choose_panel_members", args=[panel.pk])}"' in html
+    assert f'href="{reverse("judging:choose_assignment", args=[panel.pk])}"' in html
 
-    refused = client.post(reverse("judging:add_panel_member", args=[panel.pk]), {"member-email": "nobody@example.org"})
+    make_judge("candidate@example.org")
+    refused = client.post(reverse("judging:add_panel_member", args=[panel.pk]), {"member-judges": ["999999"]})
     assert refused.status_code == 200
-    assert refused.context["member_form"]["email"].value() == "nobody@example.org"
-    assert "No one has signed up with that email address" in refused.content.decode()
-    # The page shown again still posts each form to its own view.
-    assert form_actions(refused.content.decode()) == actions
+    assert "Select judges from the list" in refused.content.decode()
+    # The page shown again still posts its form to its own view.
+    assert form_actions(refused.content.decode()) == [reverse("judging:add_panel_member", args=[panel.pk])]
 
     url = reverse("judging:set_panel_chair", args=[panel.pk, second.pk])
     assert client.get(url).status_code == 405
@@ -58,19 +59,21 @@ def test_an_override_the_domain_refuses_comes_back_with_the_reason_typed(client,
     nomination = make_eligible(category, 1)[0]
     Nomination.objects.filter(pk=nomination.pk).update(state="shortlisted")
     client.force_login(admin)
+    j4 = panel.memberships.get(judge__email="j4@example.org").judge
     response = client.post(
         reverse("judging:override_assignment", args=[panel.pk]),
         {
-            "override-reference": nomination.reference,
-            "override-email": "j4@example.org",
+            "override-nomination": str(nomination.pk),
+            "override-judge": str(j4.pk),
             "override-change": "add",
             "override-reason": "Expert in home care",
         },
     )
     assert response.status_code == 200
-    form = response.context["override_form"]
+    form = response.context["form"]
     assert form["reason"].value() == "Expert in home care"
-    assert f"{nomination.reference} is shortlisted" in " ".join(form.non_field_errors())
+    # Only eligible nominations are listed to pick from: a shortlisted one is refused by the form.
+    assert form.errors["nomination"] == ["Select a nomination from the list: that one is no longer eligible"]
 
 
 def test_a_casting_decision_posts_to_its_own_url_and_a_refusal_keeps_the_ranking_page_working(
@@ -115,7 +118,10 @@ def test_final_decisions_and_sign_off_post_to_their_own_urls(client, world, judg
     sign_off = reverse("judging:sign_off", args=[panel.pk])
     html = client.get(final).content.decode()
     assert 'name="nomination"' not in html and 'name="action"' not in html
-    assert decide in form_actions(html) and sign_off in form_actions(html)
+    # Signing off is confirmed first: the final page links to the confirmation, which posts to sign_off.
+    assert decide in form_actions(html) and sign_off not in form_actions(html)
+    confirm = client.get(reverse("judging:confirm_sign_off", args=[panel.pk])).content.decode()
+    assert 'name="action"' not in confirm
 
     prefix = f"n{finalist.pk}"
     refused = client.post(decide, {f"{prefix}-award": "winner", f"{prefix}-rationale": "Clear on every criterion"})

@@ -40,6 +40,9 @@ def _reopen_url(world):
     return reverse("judging:reopen_scores", args=[world.objects["panel"].pk, assignment.pk]) if assignment else None
 
 
+# Stages at which the panel is not signed off: its members can change.
+OPEN_PANEL = only("draft", "submitted", "eligibility", "scoring", "shortlist", "visits", "corrected")
+
 SURFACES = [
     # The entrant's pages
     Surface(
@@ -165,6 +168,19 @@ SURFACES = [
     ),
     # Judges
     Surface("judge's home", simple("judging:home"), everyone_at(ALL_STAGES, JUDGES)),
+    # "Your home": a section for each role (pages.homes); the entrant's entries by name.
+    Surface(
+        "your home",
+        simple("home"),
+        everyone_at(ALL_STAGES, PEOPLE),
+        [Show(["Wombat House"], ["ellen"], ALL_STAGES)],
+    ),
+    Surface(
+        "check your scores before submitting",
+        assignment_url("judging:confirm_scores", "ivy"),
+        everyone_at(only("scoring"), ["ivy"]),
+        [Show(["Fallowmere"], ["ivy"], only("scoring"))],
+    ),
     Surface(
         "scoring page",
         assignment_url("judging:score", "judith"),
@@ -278,6 +294,26 @@ SURFACES = [
         [Show(["Avocet", "Siskin"], ["charles", "admin"], since("decided"))],
     ),
     Surface("site visits page", simple("judging:visits", "panel"), everyone_at(ALL_STAGES, ["admin"])),
+    # Setting up the panel (issue 19): lists to pick from, and confirmations before what cannot be undone.
+    Surface("assignment change", simple("judging:choose_assignment", "panel"), everyone_at(ALL_STAGES, ["admin"])),
+    Surface(
+        "adding judges to the panel",
+        simple("judging:choose_panel_members", "panel"),
+        everyone_at(OPEN_PANEL, ["admin"]),
+    ),
+    Surface(
+        "removing a member",
+        lambda world: reverse(
+            "judging:confirm_remove_panel_member", args=[world.objects["panel"].pk, world.people["judith"].pk]
+        ),
+        everyone_at(OPEN_PANEL, ["admin"]),
+        route="judging:confirm_remove_panel_member",
+    ),
+    Surface(
+        "signing off",
+        simple("judging:confirm_sign_off", "panel"),
+        everyone_at(only("eligibility", "scoring", "shortlist", "visits", "corrected"), ["charles"]),
+    ),
     Surface(
         "visit form",
         lambda world: (

@@ -59,7 +59,7 @@ NO_NOMINATION_DATA = {
     "judging:accept_invitation": "accepts an invitation and redirects",
     "judging:manage": "lists cycles",
     "judging:judges": "the judges and invitations, for administrators",
-    "judging:approve_results": "POST only: answers with a redirect",
+    "judging:approve_results": "POST only: a redirect or its confirmation page (counts only)",
     "judging:open_panels": "POST only: answers with a redirect",
     "judging:save_judging_settings": "POST only: the cycle's judging settings form again, or a redirect",
     "judging:visit_new": "the same form as the visit form (in the matrix), before a visit exists",
@@ -69,17 +69,19 @@ NO_NOMINATION_DATA = {
     # The views a page's forms post to: each answers with a redirect, or with
     # its page again (in the matrix), built by the same code for the same viewer.
     "judging:submit_scores": "POST only: a redirect or the scoring page (in the matrix)",
-    "judging:add_panel_member": "POST only, for administrators: a redirect or the panel page (in the matrix)",
-    "judging:override_assignment": "POST only, for administrators: a redirect or the panel page (in the matrix)",
-    "judging:remove_panel_member": "POST only: answers with a redirect",
+    "judging:add_panel_member": "POST only, for administrators: a redirect or the list of judges (in the matrix)",
+    "judging:override_assignment": "POST only, for administrators: a redirect or the assignment change (in the matrix)",
+    "judging:remove_panel_member": "POST only, for administrators: a redirect or its confirmation (in the matrix)",
     "judging:set_panel_chair": "POST only: answers with a redirect",
     "judging:activate_panel": "POST only: answers with a redirect",
     "judging:assign_judges": "POST only: answers with a redirect",
     "judging:tie_break": "POST only: a redirect or the ranking page (in the matrix)",
-    "judging:publish_shortlist": "POST only: a redirect or the ranking page (in the matrix)",
+    "judging:publish_shortlist": "POST only: a redirect or its confirmation page (counts only)",
     "judging:record_final_result": "POST only: a redirect or the final decisions page (in the matrix)",
     "judging:sign_off": "POST only: answers with a redirect",
     "judging:visit_cancel": "POST only, for administrators: a redirect or the visit form (in the matrix)",
+    "judging:confirm_publish_shortlist": "counts of nominations, providers and people to be emailed: names none",
+    "judging:confirm_approve_results": "counts of awards and entrants, and which panels have not signed off",
 }
 NO_NOMINATION_EMAILS = {
     "judge_invitation": "invites a person to be a judge",
@@ -92,8 +94,12 @@ NO_NOMINATION_EMAILS = {
     "reminder_dass_deadline": "leaders",
     "reminder_dass_overdue": "leaders",
     "reminder_verification_digest": "leaders",
+    "reminder_new_applications": "accreditation",
+    "completion_decided": "leaders",
     "accreditation_status_changed": "accreditation",
     "course_change_decided": "accreditation",
+    "panel_member_removed": "tells a judge they have left a panel: names no nomination",
+    "panel_work_handed_over": "lists, by reference only, the judge's own new scorecards and visits",
 }
 
 

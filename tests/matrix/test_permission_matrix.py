@@ -65,10 +65,10 @@ account_reset_password_done          GET   -                                    
 mfa_index                            GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 mfa_authenticate                     GET   -                                         login 302   302   302   302   302   302   302   302   302   302   302   302   302
 mfa_reauthenticate                   GET   -                                         login 302   302   200   200   200   200   200   302   302   302   302   200   200
-mfa_activate_totp                    GET   -                                         login 302   302   302   302   302   302   302   302   302   302   302   302   2fa
-mfa_deactivate_totp                  GET   -                                         login 404   404   302   302   302   302   302   404   404   404   404   302   2fa
+mfa_activate_totp                    GET   -                                         login 200   200   302   302   302   302   302   200   200   200   200   302   2fa
+mfa_deactivate_totp                  GET   -                                         login 404   404   200   200   200   200   200   404   404   404   404   200   2fa
 mfa_view_recovery_codes              GET   -                                         login 404   404   404   404   404   404   404   404   404   404   404   404   2fa
-mfa_generate_recovery_codes          GET   -                                         login 302   302   302   302   302   302   302   302   302   302   302   302   2fa
+mfa_generate_recovery_codes          GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 mfa_download_recovery_codes          GET   -                                         login 404   404   404   404   404   404   404   404   404   404   404   404   2fa
 admin:index                          GET   -                                         login login login login login login login login login login login login login 2fa
 accounts:dashboard                   GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
@@ -122,6 +122,7 @@ judging:declare_conflict             GET   organisation_pk=org_b                
 judging:accept_invitation            GET   token=invitation_token                    login 302   302   302   302   302   302   302   302   302   302   302   302   2fa
 judging:score                        GET   pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:submit_scores                POST  pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
+judging:confirm_scores               GET   pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:others_scores                GET   pk=assignment                             login 403   403   404   404   404   403   403   403   403   403   403   403   2fa
 judging:conflict_from_assignment     GET   pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:evidence                     GET   pk=assignment,evidence_pk=entry_evidence  login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
@@ -130,7 +131,7 @@ judging:visit_ics                    GET   pk=visit                             
 judging:manage                       GET   -                                         login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:judges                       GET   -                                         login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:cycle_panels                 GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
-judging:approve_results              POST  pk=cycle                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
+judging:approve_results              POST  pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:save_judging_settings        POST  pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:open_panels                  POST  pk=cycle                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
 judging:withdraw_results             GET   pk=past_cycle                             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
@@ -140,7 +141,7 @@ judging:export                       GET   pk=cycle,kind=scores,fmt=csv         
 judging:distribution                 GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:panel                        GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
 judging:add_panel_member             POST  pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
-judging:remove_panel_member          POST  pk=panel,judge_pk=panel_chair             login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
+judging:remove_panel_member          POST  pk=panel,judge_pk=panel_chair             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:set_panel_chair              POST  pk=panel,judge_pk=panel_chair             login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
 judging:activate_panel               POST  pk=panel                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
 judging:assign_judges                POST  pk=panel                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
@@ -154,6 +155,12 @@ judging:visits                       GET   pk=panel                             
 judging:final                        GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
 judging:record_final_result          POST  pk=panel,nomination_pk=entry              login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
 judging:sign_off                     POST  pk=panel                                  login 404   404   404   404   302   403   404   404   404   404   404   404   2fa
+judging:confirm_sign_off             GET   pk=panel                                  login 404   404   404   404   200   403   404   404   404   404   404   404   2fa
+judging:confirm_publish_shortlist    GET   pk=panel                                  login 404   404   404   404   403   302   404   404   404   404   404   404   2fa
+judging:confirm_approve_results      GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+judging:choose_panel_members         GET   pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+judging:confirm_remove_panel_member  GET   pk=panel,judge_pk=panel_chair             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+judging:choose_assignment            GET   pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:visit_new                    GET   nomination_pk=winner                      login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:visit_edit                   GET   nomination_pk=winner,pk=visit             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:visit_cancel                 POST  nomination_pk=winner,pk=visit             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
@@ -174,17 +181,31 @@ courses:framework_create             GET   kind=level                           
 courses:framework_edit               GET   kind=level,pk=framework_level             login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 courses:import                       GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 courses:import_template              GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
-courses:import_job                   GET   pk=import_job                             login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+courses:import_job                   GET   pk=import_job                             login 404   404   404   404   404   404   200   404   404   404   404   404   2fa
+courses:import_errors                GET   pk=import_job                             login 404   404   404   404   404   404   200   404   404   404   404   404   2fa
+courses:drafts                       GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+courses:provider_import              GET   -                                         login 403   403   403   403   403   403   403   200   200   403   403   403   2fa
+courses:provider_import_template     GET   -                                         login 403   403   403   403   403   403   403   200   200   403   403   403   2fa
 courses:export                       GET   fmt=csv                                   login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 accreditation:home                   GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 accreditation:start                  POST  course_pk=course_a                        login 404   404   404   404   404   404   404   302   404   404   404   404   2fa
 accreditation:application            GET   pk=application                            login 404   404   404   404   404   404   200   200   404   404   404   404   2fa
 accreditation:letter                 GET   pk=application                            login 404   404   404   404   404   404   200   200   404   404   404   404   2fa
+accreditation:save                   POST  pk=application                            login 404   404   404   404   404   404   404   302   404   404   404   404   2fa
+accreditation:upload                 POST  pk=application                            login 404   404   404   404   404   404   404   302   404   404   404   404   2fa
+accreditation:submit                 POST  pk=application                            login 404   404   404   404   404   404   404   302   404   404   404   404   2fa
+accreditation:confirm_submit         GET   pk=application                            login 404   404   404   404   404   404   404   302   404   404   404   404   2fa
 accreditation:evidence               GET   pk=application_evidence                   login 404   404   404   404   404   404   200   200   404   404   404   404   2fa
 accreditation:condition_response     POST  pk=condition                              login 404   404   404   404   404   404   403   302   404   404   404   404   2fa
 accreditation:staff                  GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 accreditation:assess                 GET   pk=application                            login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+accreditation:assign                 POST  pk=submitted_application                  login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+accreditation:save_assessment        POST  pk=submitted_application                  login 403   403   403   403   403   403   302   403   403   403   403   403   2fa
+accreditation:return                 POST  pk=submitted_application                  login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+accreditation:decide                 POST  pk=submitted_application                  login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+accreditation:confirm_decision       GET   pk=submitted_application                  login 403   403   403   403   403   403   302   403   403   403   403   403   2fa
 accreditation:status                 GET   pk=accreditation                          login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+accreditation:confirm_status         GET   pk=accreditation                          login 403   403   403   403   403   403   302   403   403   403   403   403   2fa
 accreditation:condition_met          POST  pk=condition                              login 403   403   403   403   403   403   302   403   403   403   403   403   2fa
 accreditation:course_change          GET   pk=course_change                          login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 accreditation:accept_course_change   POST  pk=course_change                          login 403   403   403   403   403   403   302   403   403   403   403   403   2fa
@@ -275,6 +296,8 @@ SEES_THE_OBJECT = {
     ("judging:no_award", "awards_admin"),
     ("judging:sign_off", "awards_admin"),
     ("judging:publish_shortlist", "chair"),
+    ("judging:confirm_sign_off", "awards_admin"),
+    ("judging:confirm_publish_shortlist", "chair"),
 }
 
 

@@ -41,6 +41,7 @@ SCHEDULE = {
     "reminders-conditions": (RUN_SWEEP, crontab(minute=25)),
     "reminders-dass-deadlines": (RUN_SWEEP, crontab(minute=30)),
     "reminders-verification-digest": (RUN_SWEEP, crontab(hour=7, minute=35)),
+    "reminders-new-applications": (RUN_SWEEP, crontab(hour=7, minute=40)),
     "delete-evidence-of-old-cycles": ("awards.tasks.delete_old_evidence", crontab(hour=2, minute=0)),
     "notify-entrants-when-results-are-announced": ("judging.tasks.notify_entrants_of_results", crontab(minute="*")),
 }
@@ -53,6 +54,7 @@ KINDS = {
     "site_visit": "Site visit",
     "accreditation_expiry": "Accreditation expiry",
     "condition_due": "Accreditation condition due",
+    "new_applications": "New accreditation applications (to academy staff)",
     "dass_deadline": "DASS deadline",
     "dass_overdue": "DASS overdue (to academy staff)",
     "verification_digest": "Completions waiting for verification",

@@ -6,6 +6,8 @@ on failure shows the page again with what was typed."""
 
 from .final import (  # noqa: F401
     approve_results,
+    confirm_approve_results,
+    confirm_sign_off,
     distribution,
     export,
     final,
@@ -19,6 +21,9 @@ from .panels import (  # noqa: F401
     activate_panel,
     add_panel_member,
     assign_judges,
+    choose_assignment,
+    choose_panel_members,
+    confirm_remove_panel_member,
     cycle_panels,
     judges,
     manage_index,
@@ -30,6 +35,7 @@ from .panels import (  # noqa: F401
     set_panel_chair,
 )
 from .ranking import (  # noqa: F401
+    confirm_publish_shortlist,
     publish_shortlist,
     reopen_scores,
     results,

@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from awards.disclosure import Audience
@@ -11,10 +14,12 @@ from awards.enums import NominationState
 from awards.models import Cycle, Nomination
 from core.errors import DomainError
 from core.exports import table_response
+from core.formats import uk_datetime
 
 from ... import domain, reports
-from ...enums import PanelState
+from ...enums import Award, PanelState
 from ...forms import (
+    EarlyReasonForm,
     FinalResultForm,
     NoAwardForm,
     ReasonForm,
@@ -24,7 +29,7 @@ from ...queries import (
     audiences_for,
     conflicted_organisations,
 )
-from ...rules import chairs_panel
+from ...rules import chairs_panel, may_act_as_chair
 from ._common import _panel_for, manage_required
 
 
@@ -116,6 +121,34 @@ def record_final_result(request, pk, nomination_pk):
 
 
 @login_required
+@require_safe
+def confirm_sign_off(request, pk):
+    """Before the chair signs off: the decisions that become final, what still
+    stops it, and that administrators then approve the results. Confirm posts
+    to sign_off. Only whoever may take the chair's decision opens it."""
+    panel = _panel_for(request.user, pk)
+    finalists = list(
+        Nomination.objects.filter(category=panel.category, state=NominationState.FINALIST)
+        .select_related("final_result")
+        .order_by("reference")
+    )
+    if not may_act_as_chair(request.user, panel.category, finalists):
+        raise PermissionDenied
+    if panel.state != PanelState.ACTIVE:
+        messages.info(request, "Only an active panel signs off.")
+        return redirect("judging:final", pk=panel.pk)
+    return render(
+        request,
+        "judging/manage/confirm_sign_off.html",
+        {
+            "panel": panel,
+            "decisions": [(n, getattr(n, "final_result", None)) for n in finalists],
+            "problems": domain.sign_off_problems(panel),
+        },
+    )
+
+
+@login_required
 @require_POST
 def sign_off(request, pk):
     panel = _panel_for(request.user, pk)
@@ -128,17 +161,75 @@ def sign_off(request, pk):
     return redirect("judging:final", pk=panel.pk)
 
 
+def _approve_form(cycle, data=None) -> EarlyReasonForm:
+    return EarlyReasonForm(
+        data,
+        early=timezone.now() < cycle.final_panel,
+        question=f"The final panel meets at {uk_datetime(cycle.final_panel)}: why approve the results before then?",
+        required_message=f"The final panel meets at {uk_datetime(cycle.final_panel)}: give the reason for "
+        "approving the results before then",
+    )
+
+
+def _approve_page(request, cycle, form):
+    panels = list(
+        Panel.objects.filter(category__cycle=cycle)
+        .select_related("category")
+        .order_by("category__order", "category__name")
+    )
+    awards = dict(
+        Nomination.objects.filter(cycle=cycle, final_result__isnull=False)
+        .values_list("final_result__award")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    entrants = (
+        Nomination.objects.filter(cycle=cycle, state__in=NominationState.entered())
+        .exclude(state__in=[NominationState.SUBMITTED, NominationState.INELIGIBLE])
+        .count()
+    )
+    return render(
+        request,
+        "judging/manage/confirm_approve_results.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "panels": panels,
+            "unsigned": [p for p in panels if p.state != PanelState.SIGNED_OFF],
+            "awards": [(label, awards.get(value, 0)) for value, label in Award.choices],
+            "entrants": entrants,
+        },
+    )
+
+
+@manage_required
+@require_safe
+def confirm_approve_results(request, pk):
+    """Before approving the cycle's results: the awards that become results,
+    that they are public at the announcement time (and the media partner may
+    take the press pack before), that every entrant is emailed then, and that
+    only a recorded withdrawal changes them. Confirm posts to approve_results."""
+    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+    if Publication.objects.filter(cycle=cycle).exists():
+        messages.info(request, "The results of this cycle have already been approved.")
+        return redirect("judging:cycle_panels", pk=pk)
+    return _approve_page(request, cycle, _approve_form(cycle))
+
+
 @manage_required
 @require_POST
 def approve_results(request, pk):
-    cycle = get_object_or_404(Cycle, pk=pk)
-    try:
-        domain.approve_results(request.user, cycle, early_reason=request.POST.get("early_reason", ""))
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The results are approved. They will be public at the announcement time.")
-    return redirect("judging:cycle_panels", pk=pk)
+    cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
+    form = _approve_form(cycle, request.POST)
+    if form.is_valid():
+        try:
+            domain.approve_results(request.user, cycle, early_reason=form.cleaned_data.get("early_reason", ""))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The results are approved. They will be public at the announcement time.")
+            return redirect("judging:cycle_panels", pk=pk)
+    return _approve_page(request, cycle, form)
 
 
 @manage_required

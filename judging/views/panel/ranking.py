@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,7 @@ from core.formats import uk_datetime
 from ... import domain
 from ...enums import AssignmentState, Stage
 from ...forms import (
-    PublishShortlistForm,
+    EarlyReasonForm,
     ReasonForm,
     ShortlistForm,
     TieBreakForm,
@@ -27,6 +28,7 @@ from ...forms import (
 from ...models import Assignment, JudgingSettings, ShortlistEntry
 from ...queries import (
     phases_for,
+    shortlist_recipients,
     with_phase_inputs,
     withheld_from,
 )
@@ -80,7 +82,7 @@ def _results_url(panel, stage) -> str:
     return f"{reverse('judging:results', args=[panel.pk])}?stage={stage}"
 
 
-def _results_page(request, panel, stage, ranking, *, tie_form=None, publish_form=None):
+def _results_page(request, panel, stage, ranking, *, tie_form=None):
     """The ranking page. Its forms post to views of their own; one that fails
     comes back here with what was typed."""
     page = Paginator(ranking.shown, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -88,11 +90,6 @@ def _results_page(request, panel, stage, ranking, *, tie_form=None, publish_form
         ShortlistEntry.objects.filter(nomination__category=panel.category).values_list("nomination_id", "shortlisted")
     )
     viewer = Audience.ADMIN if ranking.is_admin else Audience.CHAIR
-    due = panel.category.cycle.shortlist_published
-    publishing_early = timezone.now() < due
-    publish_form = publish_form or PublishShortlistForm()
-    early_question = f"The shortlist is due at {uk_datetime(due)}: why publish it before then?"
-    publish_form.fields["early_reason"].label = early_question
     all_ids = {row.nomination_id for row in ranking.rows}
     return render(
         request,
@@ -125,9 +122,7 @@ def _results_page(request, panel, stage, ranking, *, tie_form=None, publish_form
             "is_admin": ranking.is_admin,
             "rules": ranking.rules,
             "tie_form": (tie_form or TieBreakForm(rows=ranking.tied, prefix="tie")) if ranking.may_cast else None,
-            "publish_form": publish_form,
             "shortlisted": sum(shortlist.values()),
-            "publishing_early": publishing_early,
         },
     )
 
@@ -178,23 +173,69 @@ def tie_break(request, pk):
     return _results_page(request, panel, stage, ranking, tie_form=form)
 
 
+def _publish_form(panel, data=None, now=None) -> EarlyReasonForm:
+    due = panel.category.cycle.shortlist_published
+    return EarlyReasonForm(
+        data,
+        early=(now or timezone.now()) < due,
+        question=f"The shortlist is due at {uk_datetime(due)}: why publish it before then?",
+        required_message=f"The shortlist is due to be published at {uk_datetime(due)}: "
+        "give the reason for publishing it earlier",
+    )
+
+
+def _publish_page(request, panel, form):
+    return render(
+        request,
+        "judging/manage/confirm_publish_shortlist.html",
+        {"panel": panel, "form": form, "recipients": shortlist_recipients(panel.category)},
+    )
+
+
+def _publishable(request, pk):
+    """The panel, for an administrator (the domain refuses anyone else)."""
+    panel = _panel_for(request.user, pk)
+    if not request.user.has_perm("judging.manage"):
+        raise PermissionDenied
+    return panel
+
+
+@login_required
+@require_safe
+def confirm_publish_shortlist(request, pk):
+    """Before the shortlist is published: what happens (each entrant learns
+    whether it is shortlisted, and it cannot be taken back) and how many
+    providers and people are emailed; Confirm posts to publish_shortlist."""
+    panel = _publishable(request, pk)
+    if panel.shortlist_published_at:
+        messages.info(request, "The shortlist has already been published.")
+        return redirect("judging:results", pk=panel.pk)
+    if not panel.shortlist_decided_at:
+        messages.info(request, "The panel has not decided its shortlist yet.")
+        return redirect("judging:results", pk=panel.pk)
+    return _publish_page(request, panel, _publish_form(panel))
+
+
 @login_required
 @require_POST
 def publish_shortlist(request, pk):
     """An administrator publishes the decided shortlist and providers are told
     (the domain checks who may, and asks for a reason before the due date)."""
     panel = _panel_for(request.user, pk)
-    stage = _stage(request)
-    form = PublishShortlistForm(request.POST)
+    form = _publish_form(panel, request.POST)
     if form.is_valid():
         try:
-            domain.publish_shortlist(request.user, panel.category, early_reason=form.cleaned_data["early_reason"])
+            domain.publish_shortlist(
+                request.user, panel.category, early_reason=form.cleaned_data.get("early_reason", "")
+            )
         except DomainError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, "The shortlist has been published and providers told.")
-            return redirect(_results_url(panel, stage))
-    return _results_page(request, panel, stage, _ranking(request.user, panel, stage), publish_form=form)
+            return redirect(_results_url(panel, Stage.WRITTEN))
+    elif not request.user.has_perm("judging.manage"):
+        raise PermissionDenied
+    return _publish_page(request, panel, form)
 
 
 def _ranking_rows(panel, page, stage, shortlist, viewer, *, may_reopen, chair_conflicted) -> list[dict]:
