@@ -1,9 +1,34 @@
+import re
+import uuid
+
 from django import forms
 
 from accounts.enums import Sector
 from core.forms import DateInput
 
 from .enums import AppointmentKind
+
+UUID_IN_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+class CheckCredentialForm(forms.Form):
+    """The credential's ID, or the link printed on the certificate or shared by
+    the leader: either way the ID is the UUID inside it."""
+
+    credential = forms.CharField(
+        label="Credential ID or link",
+        max_length=300,
+        help_text="For example 0b6a3c52-1f4e-4d7a-9c1e-5f2d8a7b9e10, or the whole link to the credential",
+        error_messages={"required": "Enter the credential ID or link"},
+    )
+
+    def clean_credential(self):
+        found = UUID_IN_TEXT.search(self.cleaned_data["credential"])
+        if not found:
+            raise forms.ValidationError(
+                "Enter the credential ID or link as it is written, for example 0b6a3c52-1f4e-4d7a-9c1e-5f2d8a7b9e10"
+            )
+        return uuid.UUID(found.group(0))
 
 
 class RevokeForm(forms.Form):

@@ -5,18 +5,25 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 
+def render_plain_text(name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: "O'Brien" stays
+    "O'Brien", never "O&#x27;Brien" (the subject and text body are not HTML)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
     """Each email is three templates: `<template>_subject.txt`, `_body.txt`, `_body.html`."""
     context = {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
-    text = render_to_string(f"email/{template}_body.txt", context).strip() + "\n"
+    subject = " ".join(render_plain_text(f"email/{template}_subject.txt", context).split())
+    text = render_plain_text(f"email/{template}_body.txt", context).strip() + "\n"
     html = render_to_string(f"email/{template}_body.html", context)
     return subject, text, html
 

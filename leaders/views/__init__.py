@@ -7,6 +7,7 @@ from .appointments import (  # noqa: F401
     dashboard,
 )
 from .credentials import (  # noqa: F401
+    check,
     credential_verify,
     issuer,
     revoke_credential,

@@ -7,9 +7,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from core.errors import DomainError
 
 from .. import credentials
-from ..forms import RevokeForm
+from ..forms import CheckCredentialForm, RevokeForm
 from ..models import IssuedCredential
 from ._common import manage_required
+
+
+def check(request):
+    """Anyone checks a credential by its ID or link: a known one opens its
+    public page; otherwise the form says what is wrong."""
+    form = CheckCredentialForm(request.GET if "credential" in request.GET else None)
+    if form.is_valid():
+        uuid = form.cleaned_data["credential"]
+        if IssuedCredential.objects.filter(uuid=uuid).exists():
+            return redirect("credentials:verify", uuid=uuid)
+        form.add_error(
+            "credential", "No credential has this ID. Check it against the certificate or link you were given"
+        )
+    return render(request, "leaders/credential_check.html", {"form": form})
 
 
 def credential_verify(request, uuid):

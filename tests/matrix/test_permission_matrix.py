@@ -227,6 +227,7 @@ leaders:appointment_new              GET   -                                    
 leaders:appointment_change           GET   pk=dass_appointment                       login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 leaders:dashboard                    GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 credentials:issuer                   GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
+credentials:check                    GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 credentials:verify                   GET   uuid=credential_uuid                      200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 credentials:revoke                   GET   uuid=credential_uuid                      login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 credentials:status_list              GET   number=1                                  200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
