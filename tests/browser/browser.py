@@ -114,6 +114,9 @@ def type_steadily(page, text):
         cdp.detach()
 
 
+_steps_used = set()  # (secret, 30-second step) of each code typed in this process
+
+
 def enter_authenticator_code(page, locator, secret):
     """Types the authenticator app's current code and presses Enter. A code
     is good for its 30-second step only, so on a busy machine the step can end
@@ -122,6 +125,12 @@ def enter_authenticator_code(page, locator, secret):
     totp = pyotp.TOTP(secret)
     for _ in range(3):
         step = int(time.time()) // totp.interval
+        if (secret, step) in _steps_used:
+            # The service refuses a code used once already (a replay), as it should:
+            # a person signing in again within the same 30 seconds waits for the next code.
+            page.wait_for_timeout(((step + 1) * totp.interval - time.time()) * 1000 + 100)
+            step += 1
+        _steps_used.add((secret, step))
         type_into(page, locator, totp.at(step * totp.interval))
         with page.expect_navigation():
             page.keyboard.press("Enter")

@@ -46,7 +46,7 @@ def test_provider_applies_and_assessor_decides(live_server, page):
     type_into(page, page.get_by_label("Password"), PASSWORD)
     press(page, page.get_by_role("button", name="Sign In"))
     page.wait_for_url(re.compile(r"/$"))  # "Your home"
-    press(page, page.get_by_role("link", name="Accreditation"))
+    press(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="Accreditation"))
     assert_accessible(page, "accreditation-01-provider")
     press(page, page.get_by_role("button", name=re.compile("Apply for Leading person-centred care")))
     page.wait_for_url(re.compile(r"/accreditation/applications/\d+/$"))

@@ -46,6 +46,7 @@ def test_sign_up_verify_and_create_organisation(live_server, page):
         "Sign out",
     ]
 
+    press(page, nav.get_by_role("link", name="Your account"))
     press(page, page.get_by_role("link", name="Create an organisation"))
     press(page, page.get_by_role("button", name="Create organisation"))
     assert_accessible(page, "foundation-06-organisation-errors")

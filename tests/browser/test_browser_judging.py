@@ -59,7 +59,7 @@ def test_judge_scores_by_keyboard_and_chair_signs_off(live_server, page):
     dialog.wait_for(state="hidden")
     assert SessionStore(session_key)["last_seen_at"] > session["last_seen_at"] + 60
 
-    press(page, page.get_by_role("link", name="Judging", exact=True))
+    press(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="Judging", exact=True))
     assert_accessible(page, "judging-02-home")
     assert "0 of 1 submitted" in page.locator("main").inner_text()
     press(page, page.get_by_role("link", name=nomination.reference))

@@ -45,7 +45,7 @@ def test_leader_completion_is_verified_and_status_turns_complete(live_server, pa
     type_into(page, page.get_by_label("Password"), PASSWORD)
     press(page, page.get_by_role("button", name="Sign In"))
     page.wait_for_url(re.compile(r"/$"))  # "Your home"
-    press(page, page.get_by_role("link", name="Your portfolio"))
+    press(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your portfolio"))
     assert_accessible(page, "leaders-01-portfolio")
     assert "Due within 12 months" in page.locator("main").inner_text()
     press(page, page.get_by_role("button", name="Record a completed course"))

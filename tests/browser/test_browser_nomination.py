@@ -25,7 +25,7 @@ def test_provider_drafts_uploads_checks_and_submits(live_server, page, tmp_path)
     user, organisation = make_provider("Riverside Care", email="jo@riverside.example")
 
     sign_in(page, live_server, "jo@riverside.example")
-    press(page, page.get_by_role("link", name="Nominations"))
+    press(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="Nominations"))
     assert_accessible(page, "nomination-01-dashboard")
     press(page, page.get_by_role("button", name="Start a nomination"))
     assert_accessible(page, "nomination-02-start")

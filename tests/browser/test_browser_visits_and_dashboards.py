@@ -57,7 +57,7 @@ def test_awards_administrator_uses_the_dashboards_by_keyboard(live_server, page)
     make_user(email="awards@admin.example", roles=["awards_admin"])
 
     sign_in_with_mfa(page, live_server, "awards@admin.example", "dashboards-01")
-    press(page, page.get_by_role("link", name="Manage awards"))
+    press(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="Manage awards"))
     assert_accessible(page, "dashboards-02-cycles")
     press(page, page.get_by_role("button", name="All nominations"))
     assert_accessible(page, "dashboards-03-nominations")
