@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.enums import SiteRole
 from accounts.models import User
+from accounts.queries import holders_of
 from core.forms import DateInput
 
 from .models import ApplicationState, Outcome
@@ -74,9 +75,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessor"].queryset = User.objects.filter(
-            role_grants__role=SiteRole.ACADEMY_STAFF, role_grants__revoked_at__isnull=True
-        ).order_by("email")
+        # Only people who can sign in and assess today: a deactivated account is not offered.
+        self.fields["assessor"].queryset = holders_of(SiteRole.ACADEMY_STAFF).order_by("email")
         self.fields["assessor"].empty_label = "Choose an assessor"
 
 

@@ -14,8 +14,6 @@ from judging import domain
 from judging.models import Assignment, Panel, PanelMember
 
 from ..factories import (
-    PASSWORD,
-    TOTP_SECRET,
     make_category,
     make_cycle,
     make_eligible,
@@ -23,22 +21,10 @@ from ..factories import (
     make_panel,
     make_user,
 )
-from .browser import assert_accessible, choose, enter_authenticator_code, press, type_into
+from .browser import assert_accessible, choose, press, type_into
+from .test_browser_judging import sign_in_with_mfa
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in_with_mfa(page, live_server, email, name):
-    """As test_browser_judging.sign_in_with_mfa, without depending on the page
-    the service lands on after signing in (it has changed while this was written)."""
-    page.goto(live_server.url + "/accounts/login/")
-    type_into(page, page.get_by_label("Email"), email)
-    type_into(page, page.get_by_label("Password"), PASSWORD)
-    press(page, page.get_by_role("button", name="Sign In"))
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    assert_accessible(page, f"{name}-two-factor")
-    enter_authenticator_code(page, page.get_by_label("Code"), TOTP_SECRET)
-    assert "/accounts/" not in page.url
 
 
 def assert_fits(page, width, name):
