@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from accounts.enums import Sector
 from accounts.models import Organisation
-from core.exports import table_response
 
 from .enums import NominationState
 from .models import Nomination
@@ -71,9 +70,9 @@ def state_counts(nominations) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in NominationState.choices]
 
 
-def export_response(nominations, filename, fmt):
-    rows = ([get(n) for _, get in EXPORT_COLUMNS] for n in nominations.iterator(chunk_size=2000))
-    return table_response([title for title, _ in EXPORT_COLUMNS], rows, filename, fmt)
+def export_rows(nominations):
+    """The export's rows (awards.exports), read a chunk at a time."""
+    return ([get(n) for _, get in EXPORT_COLUMNS] for n in nominations.iterator(chunk_size=2000))
 
 
 @dataclass

@@ -347,6 +347,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # worker or beat starts. django-celery-beat copies the whole schedule into the
 # database at start so that it is visible in the admin.
 CELERY_BEAT_SCHEDULE = {}
+# Staff exports with more rows than this are built by a Celery worker into
+# storage, with a page to follow and an email when ready (core.export_jobs).
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=2000)
 
 # Security headers. HTTPS settings switch on with SECURE_SSL_REDIRECT.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("leaders/", include("leaders.urls")),
     path("credentials/", include("leaders.credential_urls")),
     path("reminders/", include("notifications.urls")),
+    path("exports/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.views import permission_required
 from core.errors import DomainError
+from core.export_jobs import export_response
 from core.paging import get_page
 
-from .. import domain, reports
+from .. import domain, exports, reports
 from ..enums import NominationState, Stage
 from ..forms import (
     CategoryForm,
@@ -226,7 +227,8 @@ def nomination_list(request):
     nominations = reports.filtered_nominations(data)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return reports.export_response(nominations, f"nominations-{timezone.localdate():%Y-%m-%d}", export)
+        # Small: the file now; large: a background job and its page (core.export_jobs).
+        return export_response(request.user, exports.NOMINATIONS, exports.parameters(data), export)
     counts = reports.state_counts(nominations)
     page = get_page(
         nominations.select_related(None).select_related("cycle", "category", "organisation").only(*reports.LIST_FIELDS),

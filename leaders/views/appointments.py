@@ -8,11 +8,11 @@ from django.utils import timezone
 from accounts.enums import Region
 from accounts.models import User
 from core.errors import DomainError
-from core.exports import table_response
+from core.export_jobs import export_response
 from core.forms import is_id
 from core.paging import get_page
 
-from .. import compliance
+from .. import compliance, exports
 from .. import domain as leaders
 from ..enums import ComplianceStatus
 from ..forms import AppointmentChangeForm, AppointmentForm
@@ -98,13 +98,8 @@ def _dashboard_filters(request, queryset, today):
     status = status if status in ComplianceStatus.values else ""
     region = region if region in Region.values else ""
     authority = authority if is_id(authority) else ""
-    if status:
-        queryset = queryset.filter(compliance.status_filter(status, today))
-    if region:
-        queryset = queryset.filter(local_authority__region=region)
-    if authority:
-        queryset = queryset.filter(local_authority_id=int(authority))
-    return queryset, {"status": status, "region": region, "authority": authority}
+    chosen = {"status": status, "region": region, "authority": authority}
+    return exports.apply_filters(queryset, chosen, today), chosen
 
 
 @manage_required
@@ -114,24 +109,9 @@ def dashboard(request):
     filtered, chosen = _dashboard_filters(request, current, today)
     annotated = filtered.annotate(status=compliance.status_expression(today))
     if request.GET.get("export") in ("csv", "xlsx"):
-        header = ["Leader", "Email", "Local authority", "Region", "Appointed on", "Type", "Deadline", "Status"]
-        labels = dict(ComplianceStatus.choices)
-        rows = (
-            [
-                a.leader.full_name,
-                a.leader.email,
-                a.local_authority.name,
-                a.local_authority.get_region_display(),
-                a.appointed_on,
-                a.get_kind_display(),
-                a.deadline,
-                labels[a.status],
-            ]
-            for a in annotated.select_related("leader", "local_authority")
-            .order_by("deadline", "pk")
-            .iterator(chunk_size=2000)
-        )
-        return table_response(header, rows, f"dass-compliance-{today:%Y-%m-%d}", request.GET["export"])
+        # Small: the file now; large: a background job and its page (core.export_jobs).
+        parameters = {**chosen, "today": today.isoformat()}
+        return export_response(request.user, exports.DASS_COMPLIANCE, parameters, request.GET["export"])
     counts = compliance.summary(filtered, today, chosen)
     two_directors = compliance.authorities_with_two_directors(today)
     page = get_page(

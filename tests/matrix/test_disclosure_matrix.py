@@ -100,6 +100,7 @@ NO_NOMINATION_EMAILS = {
     "course_change_decided": "accreditation",
     "panel_member_removed": "tells a judge they have left a panel: names no nomination",
     "panel_work_handed_over": "lists, by reference only, the judge's own new scorecards and visits",
+    "export_ready": "says a staff export is ready, with its row count and a link to its page: names no nomination",
 }
 
 

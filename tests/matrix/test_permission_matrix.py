@@ -234,6 +234,8 @@ credentials:status_list              GET   number=1                             
 notifications:mine                   GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 notifications:ledger                 GET   -                                         login 403   403   403   403   403   200   200   403   403   403   403   403   2fa
 notifications:resend                 POST  pk=failed_email                           login 403   403   403   403   403   302   302   403   403   403   403   403   2fa
+core:export_job                      GET   pk=999999                                 login 404   404   404   404   404   404   404   404   404   404   404   404   2fa
+core:export_download                 GET   pk=999999                                 login 404   404   404   404   404   404   404   404   404   404   404   404   2fa
 """
 
 

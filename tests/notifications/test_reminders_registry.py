@@ -43,6 +43,8 @@ SCHEDULE = {
     "reminders-verification-digest": (RUN_SWEEP, crontab(hour=7, minute=35)),
     "reminders-new-applications": (RUN_SWEEP, crontab(hour=7, minute=40)),
     "delete-evidence-of-old-cycles": ("awards.tasks.delete_old_evidence", crontab(hour=2, minute=0)),
+    "exports-expire-awards": (RUN_SWEEP, crontab(hour=3, minute=10)),
+    "exports-expire-leaders": (RUN_SWEEP, crontab(hour=3, minute=15)),
     "notify-entrants-when-results-are-announced": ("judging.tasks.notify_entrants_of_results", crontab(minute="*")),
 }
 
