@@ -12,10 +12,18 @@ route's limit. These settings are the second line:
   it was read (core.middleware.RequestSizeLimitMiddleware answers 413 from
   the Content-Length header) is then never read at all; connection reuse is
   the proxy's job, on its side;
-- timeout: a request still running after 60 s is the sign of a fault, and
-  its worker is replaced. Work that takes longer runs in Celery. The proxy
-  waits a little longer than this (see the Caddyfile) so that gunicorn's
-  own answer reaches the person;
+- timeouts, chosen now that long work runs in Celery (exports above
+  EXPORT_BACKGROUND_ROWS, the press pack, imports: each a job with a progress
+  page), so no request needs more than a few seconds:
+  - the proxy is the request's limit: it gives up on a response not begun
+    within 30 s (Caddyfile, response_header_timeout) and answers 504;
+  - `timeout` (60 s) is not a request limit with gthread workers: it is the
+    worker's heartbeat. A worker process whose main loop has not checked in
+    for 60 s (stuck, not busy: its threads may be serving slow requests) is
+    killed and replaced. Generous, because killing a worker drops every
+    request its threads are serving, and a machine under load checks in late;
+  - `graceful_timeout` (30 s): on a deploy or restart, requests in progress
+    get as long to finish as the proxy would wait for them;
 - the request line, header count and header size limits are gunicorn's
   defaults, written here so that they are a choice.
 """

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from courses.models import Course, CourseState
 
+from . import credentials
 from .domain import add_years, sync_course
 from .models import (
     Accreditation,
@@ -68,6 +69,7 @@ def _accredit(application, start, assessor, *, conditions=()):
     )
     for text, due in conditions:
         Condition.objects.create(accreditation=accreditation, text=text, due_on=due)
+    credentials.issue(assessor, accreditation, application.decided_at)
     return accreditation
 
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -187,6 +189,41 @@ class Accreditation(models.Model):
         if self.conditions.exclude(state=ConditionState.MET).exists():
             return Standing.CONDITIONS
         return Standing.IN_FORCE
+
+
+class AccreditationCredential(models.Model):
+    """The accreditation as a signed credential (Open Badges 3.0), issued to
+    the course provider's organisation when the accreditation is granted; a
+    renewal is a new accreditation with a credential of its own.
+
+    The signed document never changes, and a revocation is for good (W3C
+    Bitstring Status List, purpose "revocation"): suspension and withdrawal
+    revoke the standing credential; reinstatement issues a new one for the
+    rest of the accreditation (accreditation.credentials). At most one
+    credential of an accreditation stands at a time."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    accreditation = models.ForeignKey(Accreditation, on_delete=models.PROTECT, related_name="credentials")
+    document = models.JSONField()
+    issued_at = models.DateTimeField()
+    valid_from = models.DateField()
+    # Its bit in the public revocation list (core.credentials), chosen at random.
+    status_index = models.PositiveIntegerField(unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accreditation"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_standing_accreditation_credential",
+            )
+        ]
+
+    def __str__(self):
+        return f"Credential for {self.accreditation}"
 
 
 class AccreditationEvent(models.Model):

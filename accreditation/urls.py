@@ -27,6 +27,8 @@ urlpatterns = [
     path("staff/conditions/<int:pk>/met/", views.condition_met, name="condition_met"),
     path("staff/course-changes/<int:pk>/", views.course_change, name="course_change"),
     path("staff/course-changes/<int:pk>/accept/", views.accept_course_change, name="accept_course_change"),
+    path("credentials/<uuid:uuid>/", views.credential, name="credential"),
+    path("credentials/<uuid:uuid>/credential.json", views.credential_document, name="credential_document"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:number>/", views.verify, name="verify_number"),
 ]

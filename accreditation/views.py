@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, F, OuterRef, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,8 @@ from core.uploads import accepts_uploads
 from courses.domain import provider_organisations
 from courses.models import Course, CourseChange, CourseChangeState, CourseState
 
-from . import domain, letters
+from . import credentials, domain, letters
+from .enums import AccreditationState, ConditionState
 from .forms import (
     ApplicationForm,
     AssessmentForm,
@@ -32,7 +33,16 @@ from .forms import (
     ReturnForm,
     StatusChangeForm,
 )
-from .models import Accreditation, Application, ApplicationState, Condition, Criterion, EvidenceFile, Standing
+from .models import (
+    Accreditation,
+    AccreditationCredential,
+    Application,
+    ApplicationState,
+    Condition,
+    Criterion,
+    EvidenceFile,
+    Standing,
+)
 
 manage_required = permission_required("accreditation.manage")
 
@@ -62,7 +72,11 @@ def provider_home(request):
     thousands)."""
     providers = provider_organisations(request.user)
     applications = Application.objects.filter(course__provider__in=providers).select_related("course", "renews")
-    accreditations = Accreditation.objects.filter(course__provider__in=providers).select_related("course")
+    accreditations = (
+        Accreditation.objects.filter(course__provider__in=providers)
+        .select_related("course")
+        .prefetch_related("credentials")
+    )
     query = request.GET.get("q", "").strip()[:200]
     courses = (
         Course.objects.filter(provider__in=providers)
@@ -368,9 +382,22 @@ def staff_list(request):
             else None
         )
     counts = dict(Application.objects.values_list("state").annotate(n=Count("pk")).order_by())
-    accreditations = list(Accreditation.objects.select_related("course__provider").order_by("-valid_from")[:50])
+    accreditations = list(
+        Accreditation.objects.select_related("course__provider")
+        .annotate(
+            has_open_conditions=Exists(
+                Condition.objects.filter(accreditation=OuterRef("pk")).exclude(state=ConditionState.MET)
+            ),
+            has_renewal=Exists(
+                Accreditation.objects.filter(application__renews=OuterRef("pk")).exclude(
+                    state=AccreditationState.WITHDRAWN
+                )
+            ),
+        )
+        .order_by("-valid_from", "-pk")[:50]
+    )
     for accreditation in accreditations:
-        accreditation.standing = Standing(accreditation.standing_on(today))
+        accreditation.standing = _listed_standing(accreditation, today)
     changes = CourseChange.objects.filter(state=CourseChangeState.PENDING).select_related("course__provider")
     return render(
         request,
@@ -387,6 +414,23 @@ def staff_list(request):
             "changes": changes.order_by("requested_at"),
         },
     )
+
+
+def _listed_standing(accreditation, today) -> Standing:
+    """Accreditation.standing_on for a list, from the two facts it would ask the
+    database for on each accreditation (open conditions, a renewal) read with
+    the list in one query: the same rule, and the tests hold the two equal."""
+    if accreditation.state == AccreditationState.WITHDRAWN:
+        return Standing.WITHDRAWN
+    if today < accreditation.valid_from:
+        return Standing.NOT_YET
+    if today > accreditation.valid_to:
+        return Standing.RENEWED if accreditation.has_renewal else Standing.EXPIRED
+    if accreditation.state == AccreditationState.SUSPENDED:
+        return Standing.SUSPENDED
+    if accreditation.has_open_conditions:
+        return Standing.CONDITIONS
+    return Standing.IN_FORCE
 
 
 def _pending_key(kind, pk) -> str:
@@ -823,7 +867,7 @@ def verify(request, number=None):
     if number:
         accreditation = (
             Accreditation.objects.select_related("course__provider", "application__renews")
-            .prefetch_related("conditions", "periods", "events")
+            .prefetch_related("conditions", "periods", "events", "credentials")
             .filter(number=number)
             .first()
         )
@@ -837,3 +881,47 @@ def verify(request, number=None):
             "renewal": accreditation.renewal() if accreditation else None,
         },
     )
+
+
+def _credential(uuid) -> AccreditationCredential:
+    return get_object_or_404(
+        AccreditationCredential.objects.select_related("accreditation__course__provider"), uuid=uuid
+    )
+
+
+@require_safe
+def credential(request, uuid):
+    """The accreditation's credential, public like the accreditation itself:
+    its standing today for people (and, asked for JSON, for machines), the
+    signed document to download, and, once revoked, the credential that
+    replaced it if the accreditation was reinstated."""
+    issued = _credential(uuid)
+    state, explanation = credentials.status(issued)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"status": state, "explanation": explanation})
+    label, tag = credentials.STATUS_LABELS[state]
+    current = None
+    if issued.revoked_at:
+        current = issued.accreditation.credentials.filter(revoked_at__isnull=True).first()
+    return render(
+        request,
+        "accreditation/credential.html",
+        {
+            "issued": issued,
+            "accreditation": issued.accreditation,
+            "status_label": label,
+            "status_tag": tag,
+            "explanation": explanation,
+            "current": current,
+        },
+    )
+
+
+@require_safe
+def credential_document(request, uuid):
+    """The signed credential itself (Open Badges 3.0, eddsa-jcs-2022), as issued."""
+    issued = _credential(uuid)
+    response = JsonResponse(issued.document, json_dumps_params={"indent": 2})
+    response["Content-Type"] = "application/vc+ld+json"
+    response["Content-Disposition"] = content_disposition(f"accreditation-{issued.accreditation.number}.json")
+    return response

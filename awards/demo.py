@@ -74,6 +74,59 @@ VISIT_CRITERIA = [
     ("What people told us", "People who use the service, carers and staff describe its value.", 3),
 ]
 
+# What each score (0 to 10) means, and each criterion in easy read: short
+# sentences, everyday words. Written by the awards team; the standard
+# wording above stays as it is.
+SCORE_DESCRIPTORS = [
+    {"low": 0, "high": 0, "text": "Not shown: the entry gives no evidence of this."},
+    {"low": 1, "high": 3, "text": "Weak: a few claims with little or no evidence."},
+    {"low": 4, "high": 6, "text": "Good: clear examples, with some evidence of the difference made."},
+    {"low": 7, "high": 8, "text": "Very good: strong examples and evidence across the service."},
+    {"low": 9, "high": 10, "text": "Outstanding: an example for others, with convincing evidence."},
+]
+EASY_READ = {
+    "Person-centred care": (
+        "Care that fits each person",
+        "Does the service ask people what they want? Does it plan care with them? Look for real examples.",
+    ),
+    "Involvement": (
+        "People have a say",
+        "Do people who use the service help decide how it is run? Do their families? Look for what changed.",
+    ),
+    "Outcomes and evidence": (
+        "What got better",
+        "What is better for people now? How does the service know? Look for facts, numbers or stories.",
+    ),
+    "Workforce and leadership": (
+        "Staff and managers",
+        "Are staff trained and supported? Do managers lead well? Look for examples.",
+    ),
+    "What we saw": (
+        "What you saw on the visit",
+        "Is daily life like the entry said? Think about what you saw and heard.",
+    ),
+    "What people told us": (
+        "What people told you",
+        "What did people, carers and staff say about the service? Was it good for them?",
+    ),
+}
+
+
+def describe_criteria(cycle) -> None:
+    """Gives the demo criteria their score descriptors and easy-read version
+    where they have none yet (safe to run again; never overwrites edits)."""
+    for criterion in Criterion.objects.filter(category__cycle=cycle, name__in=EASY_READ):
+        changed = []
+        if not criterion.score_descriptors and criterion.max_score == 10:
+            criterion.score_descriptors = SCORE_DESCRIPTORS
+            changed.append("score_descriptors")
+        if not criterion.easy_read_name:
+            criterion.easy_read_name, criterion.easy_read_guidance = EASY_READ[criterion.name]
+            changed += ["easy_read_name", "easy_read_guidance"]
+        if changed:
+            criterion.save(update_fields=changed)
+
+
 DEMO_PROVIDERS = [
     ("Oakwood Lodge Care Home", Sector.PRIVATE, Region.SOUTH_EAST),
     ("Brightside Home Care Ltd", Sector.PRIVATE, Region.WEST_MIDLANDS),
@@ -99,6 +152,7 @@ def seed_awards(now=None) -> Cycle:
     close = (now + timedelta(days=45)).replace(hour=17, minute=0, second=0, microsecond=0)
     cycle = Cycle.objects.filter(programme=programme, year=close.year).first()
     if cycle is not None:
+        describe_criteria(cycle)
         return cycle
     cycle = build_cycle(
         programme,
@@ -145,6 +199,7 @@ def seed_awards(now=None) -> Cycle:
                 order=c_order,
             )
         categories.append(category)
+    describe_criteria(cycle)
 
     providers = list(
         Organisation.objects.filter(is_care_provider=True).exclude(name__in=[n for n, _, _ in DEMO_PROVIDERS])

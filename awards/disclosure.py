@@ -16,10 +16,13 @@ Three questions decide what a person sees:
 - the *phase* of the nomination in its cycle (`phase_of`);
 - the *fact*: what kind of information it is.
 
-Two conditions refine the table: while a cycle anonymises its written stage,
-judges do not learn who entered until the shortlist is published; and the
+Three conditions refine the table: while a cycle anonymises its written stage,
+judges do not learn who entered until the shortlist is published; the
 public and the media partner learn who won only where the entrant consented
-to publication.
+to publication; and the statement of a person who uses the service, and the
+images of people, go only to the uses that person consented to (judges,
+publication, the media: `uses`, from awards.domain.consent), which a
+withdrawal takes away at once.
 """
 
 from dataclasses import dataclass
@@ -78,13 +81,14 @@ class Fact(models.TextChoices):
     RATIONALE = "rationale", "The panel's internal rationale: shortlist, casting and final decisions"
     AWARD = "award", "The award and its citation"
     IMAGES = "images", "Images marked for publication, with their public captions"
+    STATEMENT = "statement", "The statement of a person who uses the service, quoted with the results"
     HISTORY = "history", "The full record of every change, with who made it"
 
 
 ALL = Phase.since(Phase.DRAFT)
 ANNOUNCED = frozenset({Phase.ANNOUNCED})
 # What anyone may know once the results are announced (with the entrant's consent).
-PUBLIC_FACTS = {Fact.IDENTITY: ANNOUNCED, Fact.AWARD: ANNOUNCED, Fact.IMAGES: ANNOUNCED}
+PUBLIC_FACTS = {Fact.IDENTITY: ANNOUNCED, Fact.AWARD: ANNOUNCED, Fact.IMAGES: ANNOUNCED, Fact.STATEMENT: ANNOUNCED}
 
 _judge = {
     Fact.ENTRY: Phase.since(Phase.SCORING),
@@ -97,6 +101,7 @@ _judge = {
     Fact.JUDGES: Phase.since(Phase.VISITS),
     Fact.AWARD: ANNOUNCED,
     Fact.IMAGES: ANNOUNCED,
+    Fact.STATEMENT: Phase.since(Phase.SCORING),
 }
 
 POLICY: dict[str, dict[str, frozenset[str]]] = {
@@ -109,6 +114,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         Fact.FEEDBACK: ANNOUNCED,
         Fact.AWARD: ANNOUNCED,
         Fact.IMAGES: ALL,
+        Fact.STATEMENT: ALL,
     },
     Audience.ASSIGNED_JUDGE: _judge,
     # Other judges' scores only once the judge's own are in (DESIGN: judging).
@@ -133,6 +139,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         Fact.VISIT_REPORT: Phase.since(Phase.VISITS),
         Fact.AWARD: Phase.since(Phase.VISITS),
         Fact.IMAGES: ANNOUNCED,
+        Fact.STATEMENT: Phase.since(Phase.SCORING),
     },
     Audience.PANEL_MEMBER: PUBLIC_FACTS,
     Audience.ADMIN: dict.fromkeys(Fact.values, ALL),
@@ -140,6 +147,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         Fact.IDENTITY: Phase.since(Phase.EMBARGOED),
         Fact.AWARD: Phase.since(Phase.EMBARGOED),
         Fact.IMAGES: Phase.since(Phase.EMBARGOED),
+        Fact.STATEMENT: Phase.since(Phase.EMBARGOED),
     },
     Audience.PUBLIC: PUBLIC_FACTS,
 }
@@ -151,18 +159,51 @@ BLIND_PHASES = frozenset({Phase.SCORING})
 # These audiences learn who entered only where the entrant consented to publication.
 CONSENT_AUDIENCES = frozenset({Audience.MEDIA, Audience.PUBLIC, Audience.CONFLICTED_JUDGE, Audience.PANEL_MEMBER})
 
+# The facts about a person who uses the service, and the use of their consent
+# (awards.models.ConsentUse) each audience needs before it sees them. The
+# entrant and the administrators hold the record itself and need none.
+PERSON_FACTS = frozenset({Fact.STATEMENT, Fact.IMAGES})
+USE_FOR_AUDIENCE = {
+    Audience.ASSIGNED_JUDGE: "judges",
+    Audience.SUBMITTED_JUDGE: "judges",
+    Audience.CHAIR: "judges",
+    Audience.MEDIA: "media",
+    Audience.PUBLIC: "publication",
+    Audience.CONFLICTED_JUDGE: "publication",
+    Audience.PANEL_MEMBER: "publication",
+}
 
-def allows(audience: str, fact: str, phase: str, *, anonymised: bool = False, consented: bool = True) -> bool:
+
+def allows(
+    audience: str,
+    fact: str,
+    phase: str,
+    *,
+    anonymised: bool = False,
+    consented: bool = True,
+    uses: frozenset[str] | None = None,
+) -> bool:
     """May this audience see this fact of a nomination in this phase?
 
     anonymised: the cycle hides entrants from judges at the written stage;
-    consented: the entrant agreed to publication if it wins."""
+    consented: the entrant agreed to publication if it wins;
+    uses: for the statement and the images of people, the uses their consent
+    stands for now (judges, publication, media). A withdrawn consent stands
+    for none. Every surface showing the statement or images passes it; None
+    (the default) is for a surface that shows neither. The statement is told
+    outside the entrant, the judges and the administrators only with the
+    entrant's consent to publication too."""
     if phase not in POLICY[audience].get(fact, frozenset()):
         return False
     if fact == Fact.IDENTITY:
         if anonymised and audience in BLIND_AUDIENCES and phase in BLIND_PHASES:
             return False
         if audience in CONSENT_AUDIENCES and not consented:
+            return False
+    if fact in PERSON_FACTS and audience in USE_FOR_AUDIENCE:
+        if uses is not None and USE_FOR_AUDIENCE[audience] not in uses:
+            return False
+        if fact == Fact.STATEMENT and (uses is None or (audience in CONSENT_AUDIENCES and not consented)):
             return False
     return True
 

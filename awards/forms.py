@@ -1,10 +1,12 @@
+import re
+
 from django import forms
 
 from accounts.enums import OrganisationKind, Region, Sector
 from core.forms import RequiredMessagesMixin, is_id
 
 from .enums import IneligibilityReason, NominationState
-from .models import Category, Criterion, Cycle, Programme, Question, count_words
+from .models import Category, ConsentBasis, ConsentUse, Criterion, Cycle, Programme, Question, count_words
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -257,11 +259,99 @@ class QuestionForm(RequiredMessagesMixin, forms.ModelForm):
         widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
 
 
+DESCRIPTOR_LINE = re.compile(r"^\s*(\d{1,3})\s*(?:(?:-|–|—|to)\s*(\d{1,3})\s*)?[:=]\s*(.*)$")
+
+
+def descriptors_as_text(bands) -> str:
+    """Score descriptors as the administrator types them: one line per band."""
+    lines = []
+    for band in sorted(bands, key=lambda b: b["low"]):
+        scores = str(band["low"]) if band["low"] == band["high"] else f"{band['low']}-{band['high']}"
+        lines.append(f"{scores}: {band['text']}")
+    return "\n".join(lines)
+
+
+def parse_descriptors(text: str) -> list[dict]:
+    """'0: No evidence' or '1-3: Some evidence', one per line, into bands;
+    a line that reads otherwise is refused with its number. Whether the bands
+    cover every score is the criterion's rule (awards.models.descriptor_problem)."""
+    bands = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = DESCRIPTOR_LINE.match(line)
+        if not match or not match.group(3).strip():
+            raise forms.ValidationError(
+                f"Line {number} of what each score means must start with a score or a range and a colon, "
+                f"then the meaning, like 0: No evidence or 1-3: Some evidence"
+            )
+        low = int(match.group(1))
+        high = int(match.group(2)) if match.group(2) else low
+        bands.append({"low": low, "high": high, "text": " ".join(match.group(3).split())})
+    return bands
+
+
 class CriterionForm(RequiredMessagesMixin, forms.ModelForm):
+    """The criterion with what each score means and its easy-read version.
+    Wording, descriptors and easy read may be edited after scoring begins,
+    as the criterion's name and guidance always could (delete_criterion is
+    what scoring stops); each change is audited with what it replaced."""
+
+    score_descriptors = forms.CharField(
+        label="What each score means (optional)",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One line for each score or range of scores, lowest first, like 0: No evidence or "
+        "1-3: Some evidence. Together the lines must cover every score from 0 to the maximum score. "
+        "Judges see them beside the score box.",
+    )
+
     class Meta:
         model = Criterion
-        fields = ["stage", "name", "guidance", "weight", "max_score", "order"]
-        widgets = {"guidance": forms.Textarea(attrs={"rows": 3}), "stage": forms.RadioSelect}
+        fields = [
+            "stage",
+            "name",
+            "guidance",
+            "weight",
+            "max_score",
+            "order",
+            "score_descriptors",
+            "easy_read_name",
+            "easy_read_guidance",
+        ]
+        widgets = {
+            "guidance": forms.Textarea(attrs={"rows": 3}),
+            "stage": forms.RadioSelect,
+            "easy_read_guidance": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "easy_read_name": "Easy-read name (optional)",
+            "easy_read_guidance": "Easy-read guidance",
+        }
+        help_texts = {
+            "easy_read_name": "For judges who choose easy read. Use short sentences and everyday words.",
+            "easy_read_guidance": "Needed when the criterion has guidance and an easy-read name. "
+            "One idea in each sentence.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["score_descriptors"] = descriptors_as_text(self.instance.score_descriptors)
+
+    def clean_score_descriptors(self):
+        return parse_descriptors(self.cleaned_data.get("score_descriptors") or "")
+
+    def clean(self):
+        data = super().clean()
+        easy_name = (data.get("easy_read_name") or "").strip()
+        easy_guidance = (data.get("easy_read_guidance") or "").strip()
+        if easy_guidance and not easy_name:
+            self.add_error("easy_read_name", "Enter the easy-read name as well as the easy-read guidance")
+        elif easy_name and (data.get("guidance") or "").strip() and not easy_guidance:
+            self.add_error("easy_read_guidance", "Enter the easy-read guidance: this criterion has guidance")
+        return data
 
 
 class EligibilityForm(forms.Form):
@@ -339,3 +429,65 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = ["name", "reference_prefix", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class PersonConsentForm(forms.Form):
+    """How a person who uses the service gave consent, and to which uses:
+    the nomination form's consent section. Each way of giving consent reveals
+    the names it needs (GOV.UK conditional radios); awards.domain.consent
+    checks the same again."""
+
+    basis = forms.ChoiceField(
+        label="How did they give consent?",
+        choices=ConsentBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how consent was given"},
+    )
+    supporter = forms.CharField(label="Who supported them?", max_length=200, required=False)
+    attorney = forms.CharField(
+        label="The attorney's full name",
+        help_text="The attorney named in their Lasting Power of Attorney for health and welfare",
+        max_length=200,
+        required=False,
+    )
+    consulted = forms.CharField(
+        label="Who was consulted?",
+        help_text="For example family members, friends, carers or an advocate (IMCA)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    decided_by = forms.CharField(
+        label="Who made the decision?", help_text="Their name and role", max_length=200, required=False
+    )
+    uses = forms.MultipleChoiceField(
+        label="What did they agree to?",
+        help_text="Ask about each use separately. They can change their mind until the winners are announced.",
+        choices=ConsentUse.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select what they agreed to"},
+    )
+
+    def clean(self):
+        from .domain.consent import REQUIRED_NAMES
+
+        cleaned = super().clean()
+        for field, message in REQUIRED_NAMES.get(cleaned.get("basis"), []):
+            if not cleaned.get(field, "").strip():
+                self.add_error(field, message)
+        uses = cleaned.get("uses")
+        if uses is not None and ConsentUse.JUDGES not in uses:
+            self.add_error(
+                "uses", "Select that the judges may read or see it: without that it cannot be part of the nomination"
+            )
+        return cleaned
+
+
+class ConsentWithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is consent being withdrawn? (optional)",
+        help_text="The awards team reads this. You do not have to give a reason.",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -187,6 +189,13 @@ class Criterion(models.Model):
     weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(100)])
     max_score = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(1), MaxValueValidator(100)])
     order = models.PositiveSmallIntegerField(default=0)
+    # What each score means: bands [{"low": 0, "high": 2, "text": "..."}] that
+    # together cover every score from 0 to max_score, once each (see clean).
+    score_descriptors = models.JSONField(default=list, blank=True)
+    # The easy-read version (short sentences, plain words), written by the
+    # awards team; the standard name and guidance above are kept as they are.
+    easy_read_name = models.CharField("easy-read name", max_length=200, blank=True)
+    easy_read_guidance = models.TextField("easy-read guidance", blank=True)
 
     class Meta:
         ordering = ["category", "stage", "order", "pk"]
@@ -194,6 +203,56 @@ class Criterion(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        problem = descriptor_problem(self.score_descriptors, self.max_score)
+        if problem:
+            raise ValidationError({"score_descriptors": problem})
+
+    @property
+    def has_easy_read(self) -> bool:
+        return bool(self.easy_read_name)
+
+    def descriptor_for(self, score: int) -> str:
+        """What the score means, or '' when there are no descriptors."""
+        for band in self.score_descriptors:
+            if band["low"] <= score <= band["high"]:
+                return band["text"]
+        return ""
+
+    def descriptor_levels(self) -> list[tuple[str, str]]:
+        """(the scores a band covers, in words; what they mean), lowest first."""
+        return [
+            (str(b["low"]) if b["low"] == b["high"] else f"{b['low']} to {b['high']}", b["text"])
+            for b in sorted(self.score_descriptors, key=lambda b: b["low"])
+        ]
+
+
+def descriptor_problem(bands, max_score) -> str:
+    """Why these score descriptors cannot stand, or '' when they can. None at
+    all is allowed; otherwise the bands, lowest first, must cover every score
+    from 0 to the maximum once each: no gaps, no overlaps, nothing beyond."""
+    if not bands:
+        return ""
+    expected = 0
+    for band in sorted(bands, key=lambda b: b["low"]):
+        low, high = band["low"], band["high"]
+        if low > high:
+            return f"The band {low} to {high} runs backwards: write the lower score first"
+        if low < expected:
+            return f"Score {low} is described more than once"
+        if low > expected:
+            gap = str(expected) if low - 1 == expected else f"{expected} to {low - 1}"
+            return f"Describe every score from 0 to {max_score}: {gap} has no description"
+        if not str(band.get("text", "")).strip():
+            return f"Write what {low if low == high else f'{low} to {high}'} means"
+        expected = high + 1
+    if expected <= max_score:
+        gap = str(expected) if expected == max_score else f"{expected} to {max_score}"
+        return f"Describe every score from 0 to {max_score}: {gap} has no description"
+    if expected - 1 > max_score:
+        return f"The highest score is {max_score}, so no band may go beyond it"
+    return ""
 
 
 class Nomination(models.Model):
@@ -344,3 +403,124 @@ class EvidenceFile(models.Model):
 
 
 IMAGE_KINDS = ("jpeg", "png")
+
+
+class AwardCredential(models.Model):
+    """An award (winner, highly commended, commended) as a signed credential
+    (Open Badges 3.0), issued to the entrant organisation once the cycle's
+    results are announced (judging.award_credentials), never before.
+
+    `public` records whether the entrant had consented to publication when it
+    was issued: only then has the credential a public page; otherwise it is
+    the entrant's alone. The signed document never changes: if the results
+    are withdrawn, the credential is revoked (its bit set in the public
+    revocation list) and a corrected result gets a new one."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="award_credentials")
+    award = models.CharField(max_length=20, choices=NominationState.choices)
+    public = models.BooleanField()
+    document = models.JSONField()
+    issued_at = models.DateTimeField()
+    # Its bit in the public status lists (core.credentials), chosen at random.
+    status_index = models.PositiveIntegerField(unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination"], condition=models.Q(revoked_at__isnull=True), name="one_standing_award_credential"
+            )
+        ]
+
+    def __str__(self):
+        return f"Award credential {self.uuid}"
+
+
+class ConsentSubject(models.TextChoices):
+    STATEMENT = "statement", "The statement of a person who uses the service"
+    IMAGES = "images", "Images of people who use the service"
+
+
+class ConsentBasis(models.TextChoices):
+    """How consent was given, as the Mental Capacity Act 2005 allows."""
+
+    PERSON = "person", "By the person themselves"
+    SUPPORTED = "supported", "By the person, with support"
+    ATTORNEY = "attorney", "By an attorney for health and welfare (Lasting Power of Attorney)"
+    BEST_INTERESTS = "best_interests", "Through a best-interests decision (Mental Capacity Act)"
+
+
+class ConsentUse(models.TextChoices):
+    """The separate uses a person may agree to, each on its own."""
+
+    JUDGES = "judges", "Judges may read or see it"
+    PUBLICATION = "publication", "It may be published with the results"
+    MEDIA = "media", "It may be given to the media"
+
+
+class Consent(models.Model):
+    """How consent was given for one subject of a nomination (the statement,
+    or the images of people), and to which uses.
+
+    Recorded and withdrawn only through awards.domain.consent. While
+    `withdrawn_at` is empty the uses ticked here stand; a withdrawal takes
+    every use away at once, everywhere awards.disclosure is asked (the
+    winners page, the press pack). A withdrawal made after the announcement
+    is recorded as a request (`withdrawn_after_announcement`): what was
+    already published cannot be called back, but nothing is used again."""
+
+    SUBJECTS = ConsentSubject
+    BASES = ConsentBasis
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="consents")
+    subject = models.CharField(max_length=20, choices=ConsentSubject.choices)
+    basis = models.CharField("how consent was given", max_length=20, choices=ConsentBasis.choices)
+    supporter = models.CharField("who supported them", max_length=200, blank=True)
+    attorney = models.CharField("the attorney's name", max_length=200, blank=True)
+    consulted = models.TextField("who was consulted", max_length=1000, blank=True)
+    decided_by = models.CharField("who made the decision", max_length=200, blank=True)
+    for_judges = models.BooleanField("judges may read or see it", default=False)
+    for_publication = models.BooleanField("it may be published with the results", default=False)
+    for_media = models.BooleanField("it may be given to the media", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    withdrawn_after_announcement = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["nomination_id", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "subject"], name="one_consent_per_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_subject_display()} ({self.get_basis_display().lower()})"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def uses(self) -> frozenset[str]:
+        """The uses that stand now: none once withdrawn."""
+        if self.is_withdrawn:
+            return frozenset()
+        flags = {
+            ConsentUse.JUDGES: self.for_judges,
+            ConsentUse.PUBLICATION: self.for_publication,
+            ConsentUse.MEDIA: self.for_media,
+        }
+        return frozenset(use for use, given in flags.items() if given)
+
+    @property
+    def use_labels(self) -> list[str]:
+        return [ConsentUse(use).label for use in ConsentUse.values if use in self.uses]

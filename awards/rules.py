@@ -24,4 +24,8 @@ rules.add_perm("awards.edit_nomination", is_nomination_member & is_draft)
 rules.add_perm("awards.submit_nomination", is_nomination_member & is_draft)
 rules.add_perm("awards.withdraw_nomination", is_nomination_member | is_awards_admin)
 rules.add_perm("awards.decide_eligibility", is_awards_admin)
+# Consent of a person who uses the service: recorded by the entrant while the
+# nomination is a draft, withdrawn by the entrant at any time.
+rules.add_perm("awards.record_consent", is_nomination_member & is_draft)
+rules.add_perm("awards.withdraw_consent", is_nomination_member)
 rules.add_perm("awards.grant_extension", is_awards_admin)

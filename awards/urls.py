@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import manage, provider
+from .views import consent, equity, manage, provider
 
 app_name = "awards"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("nominations/<int:pk>/answers/", provider.edit_answers, name="edit_answers"),
     path("nominations/<int:pk>/statement/", provider.edit_statement, name="edit_statement"),
     path("nominations/<int:pk>/consent/", provider.edit_consent, name="edit_consent"),
+    path("nominations/<int:pk>/people-consent/<str:subject>/", consent.person_consent, name="person_consent"),
+    path(
+        "nominations/<int:pk>/people-consent/<str:subject>/withdraw/",
+        consent.person_consent_withdraw,
+        name="person_consent_withdraw",
+    ),
     path("nominations/<int:pk>/evidence/", provider.evidence, name="evidence"),
     path("nominations/<int:pk>/evidence/<int:evidence_pk>/remove/", provider.evidence_remove, name="evidence_remove"),
     path("nominations/<int:pk>/images/", provider.images, name="images"),
@@ -24,6 +30,8 @@ urlpatterns = [
     path("manage/cycles/<int:pk>/", manage.cycle_detail, name="manage_cycle"),
     path("manage/cycles/<int:pk>/edit/", manage.cycle_edit, name="manage_cycle_edit"),
     path("manage/cycles/<int:pk>/balance/", manage.sector_balance, name="manage_sector_balance"),
+    path("manage/cycles/<int:pk>/equity/", equity.manage_report, name="manage_equity"),
+    path("results/<int:pk>/equity/", equity.public_report, name="equity_public"),
     path("manage/cycles/<int:cycle_pk>/categories/new/", manage.category_form, name="manage_category_create"),
     path("manage/cycles/<int:cycle_pk>/categories/<int:pk>/edit/", manage.category_form, name="manage_category_edit"),
     path("manage/categories/<int:pk>/", manage.category_detail, name="manage_category"),

@@ -60,6 +60,9 @@ ACADEMY_CONTACT_EMAIL = env.str("ACADEMY_CONTACT_EMAIL", default="academy@care-a
 OB_SIGNING_KEY = env.str("OB_SIGNING_KEY", default="")
 # Nomination evidence is deleted this many years after a cycle's results.
 EVIDENCE_RETENTION_YEARS = env.int("EVIDENCE_RETENTION_YEARS", default=3)
+# Webhooks (webhooks/destinations.py): plain HTTP to a loopback address is
+# allowed only for a receiver on the same machine, in development and tests.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -84,8 +87,14 @@ INSTALLED_APPS = [
     "courses",
     "accreditation",
     "leaders",
+    "regulator",
+    "webhooks",
     "pages",
     "devtools",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +320,11 @@ EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(env.email_url_config(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Social Care Awards <no-reply@care-awards.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox sweep (notifications.sending) sends again an email whose claim is
+# older than this (its worker died mid-send), and sends an unclaimed one queued
+# longer ago than the grace (its task was lost). The cluster test shortens both.
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300)
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", default=60)
 
 # Celery: a broker that needs no server by default (kombu's filesystem
 # transport, polled about once a second); Redis in production and tests.
@@ -381,6 +395,40 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# The API (api/, README "API"): personal access tokens only (no session, so
+# no CSRF), JSON only, every request throttled in the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.EndpointPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousThrottle", "api.throttling.TokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env.str("API_ANONYMOUS_RATE", default="60/min"),
+        "token": env.str("API_TOKEN_RATE", default="600/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Behind the proxy, the client's address is the last X-Forwarded-For hop;
+    # otherwise the header is ignored, so a client cannot choose its own.
+    "NUM_PROXIES": 1 if SECURE_PROXY_SSL_HEADER else 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SERVICE_NAME} API",
+    "DESCRIPTION": (
+        "Public, read-only: the course register, accreditations, announced winners and credentials. "
+        "With a personal access token (Authorization: Bearer): what the token's scopes and its person's "
+        "current roles allow."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 LOGGING = {

@@ -20,12 +20,18 @@ urlpatterns = [
     path("judging/", include("judging.urls")),
     path("winners/", include("judging.public_urls")),
     path("courses/", include("courses.urls")),
+    path("open-data/", include("courses.open_data_urls")),
     path("accreditation/", include("accreditation.urls")),
     path("leaders/", include("leaders.urls")),
+    path("regulator/", include("regulator.urls")),
     path("credentials/", include("leaders.credential_urls")),
     path("reminders/", include("notifications.urls")),
     path("exports/", include("core.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
+    # The API (/api/, /api/v1/, /openapi.json) and the account's API tokens.
+    path("", include("api.urls")),
+    path("account/api-tokens/", include("api.token_urls")),
 ]
 
 handler400 = "pages.views.bad_request"

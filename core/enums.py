@@ -26,3 +26,4 @@ EXPORT_TRANSITIONS = {
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "Excel (XLSX)"
+    ZIP = "zip", "ZIP"

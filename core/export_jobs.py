@@ -15,6 +15,12 @@ when the file is ready, and downloads it through a view that asks the
 permission again. Each app's daily sweep (`expire`) deletes its kinds'
 files EXPORT_KEEP_DAYS after they were made.
 
+A kind that is not a table (the press pack, a ZIP) brings its own `build`,
+which writes the whole file to a temporary file on disk, and may bring
+`withheld`, asked again at each download and on the job's page: a reason the
+file may no longer be given out (the results it holds were withdrawn), or ""
+when it may; and `downloaded`, which records each download.
+
 core imports no app: a kind brings the functions of the layers above that a
 job needs (the outbox's queue_email, the audit log's record).
 """
@@ -25,6 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -57,12 +64,22 @@ class ExportKind:
     label: str  # "nominations", shown on the job's page and in the email
     permission: str  # asked to export, and again to download the file
     filename: str  # the file's name before its date and extension
-    header: tuple[str, ...]
-    count: Callable[[dict], int]  # rows for these parameters (one query)
-    rows: Callable[[dict], Iterable]  # the rows, read a chunk at a time
     list_url: str  # the URL name of the page the export is asked from
     queue_email: Callable  # notifications.mail.queue_email
     audit: Callable  # accounts.audit.record
+    # What a row_count counts, in the email and on the job's page.
+    unit: str = "row"
+    # A table: its header, and its rows for the job's parameters.
+    header: tuple[str, ...] = ()
+    count: Callable[[dict], int] | None = None  # rows for these parameters (one query)
+    rows: Callable[[dict], Iterable] | None = None  # the rows, read a chunk at a time
+    # Any other file: build(job, handle) writes it to the binary file `handle`
+    # and returns how many records it holds.
+    build: Callable[[ExportJob, BinaryIO], int] | None = None
+    # withheld(job): why its file may no longer be downloaded, or "".
+    withheld: Callable[[ExportJob], str] | None = None
+    # downloaded(user, job): records a download (e.g. who took the press pack).
+    downloaded: Callable | None = None
 
 
 KINDS: dict[str, ExportKind] = {}
@@ -72,6 +89,8 @@ def export_kind(kind: ExportKind) -> ExportKind:
     """Declares an export kind (in an app's exports.py)."""
     if not kind.code or len(kind.code) > CODE_LENGTH:
         raise ImproperlyConfigured(f"An export kind's code has 1 to {CODE_LENGTH} characters: {kind.code!r}")
+    if (kind.build is None) == (kind.rows is None):
+        raise ImproperlyConfigured(f"The export kind {kind.code!r} needs either rows (a table) or build (a file)")
     if KINDS.get(kind.code, kind) is not kind:
         raise ImproperlyConfigured(f"The export kind {kind.code!r} is declared twice")
     KINDS[kind.code] = kind
@@ -162,7 +181,7 @@ def run(job_id: int) -> bool:
             to=job.owner.email,
             recipient=job.owner,
             template="export_ready",
-            context={"person": job.owner, "job": job, "export_label": kind.label},
+            context={"person": job.owner, "job": job, "export_label": kind.label, "unit": kind.unit},
         )
     return True
 
@@ -173,14 +192,34 @@ def _fail(job_id: int, now=None) -> int:
 
 
 def _write(job: ExportJob, kind: ExportKind) -> tuple[str, int]:
-    """Writes the file to a temporary file on disk, then to storage."""
+    """Writes the file to a temporary file on disk, then to storage: memory
+    stays flat however large the file."""
     with tempfile.TemporaryFile() as handle:
-        count = write_table(handle, list(kind.header), kind.rows(job.parameters), job.format)
+        if kind.build is not None:
+            count = kind.build(job, handle)
+        else:
+            count = write_table(handle, list(kind.header), kind.rows(job.parameters), job.format)
         handle.seek(0)
         name = job.file.storage.save(
             f"exports/{job.pk}-{secrets.token_hex(8)}.{job.format}", File(handle, name=job.filename)
         )
     return name, count
+
+
+def withheld(job: ExportJob) -> str:
+    """Why the job's file may not be downloaded now though it was made (the
+    kind's own check, e.g. the disclosure policy), or ""."""
+    kind = KINDS.get(job.kind)
+    if kind is None:
+        return "This kind of export is no longer offered"
+    return kind.withheld(job) if kind.withheld is not None else ""
+
+
+def record_download(user, job: ExportJob) -> None:
+    """Each download of a kind that records them (the press pack)."""
+    kind = KINDS.get(job.kind)
+    if kind is not None and kind.downloaded is not None:
+        kind.downloaded(user, job)
 
 
 def expire(kinds: list[ExportKind], now=None) -> int:

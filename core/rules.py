@@ -1,11 +1,13 @@
 """Who may see and download a background export (core.export_jobs).
 
 Only its owner sees a job; the file goes to the owner while they still hold
-the permission its kind asks for (awards.manage for the nominations...)."""
+the permission its kind asks for (awards.manage for the nominations...), and
+while the kind does not withhold it (the press pack once its results are
+withdrawn: the disclosure policy, asked again at each download)."""
 
 import rules
 
-from .export_jobs import KINDS
+from .export_jobs import KINDS, withheld
 
 
 @rules.predicate
@@ -19,5 +21,10 @@ def holds_the_exports_permission(user, job) -> bool:
     return kind is not None and user.has_perm(kind.permission)
 
 
+@rules.predicate
+def not_withheld(user, job) -> bool:
+    return job is not None and not withheld(job)
+
+
 rules.add_perm("core.view_export", owns_export)
-rules.add_perm("core.download_export", owns_export & holds_the_exports_permission)
+rules.add_perm("core.download_export", owns_export & holds_the_exports_permission & not_withheld)

@@ -3,6 +3,7 @@
 import random
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.enums import OrganisationKind, Region, Sector
@@ -44,6 +45,21 @@ SUMMARIES = [
 
 
 def seed_courses(now=None) -> list[Course]:
+    courses = _seed_courses(now)
+    # seed_demo runs in one transaction and seeds accreditations after the
+    # courses: the first open-data dump is made once it commits, and only
+    # when there is none yet (courses.open_data.publish_first).
+    transaction.on_commit(_first_open_data, robust=True)
+    return courses
+
+
+def _first_open_data():
+    from . import open_data
+
+    open_data.publish_first()
+
+
+def _seed_courses(now=None) -> list[Course]:
     rng = random.Random(20261122)
     now = now or timezone.now()
     levels = {level.slug: level for level in FrameworkLevel.objects.all()}

@@ -1,5 +1,6 @@
 """Changes to the course register: one function per change, audited."""
 
+import logging
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVector
@@ -26,6 +27,8 @@ from .models import (
     FrameworkLevel,
     ImportJob,
 )
+
+logger = logging.getLogger(__name__)
 
 # An accreditation stands for the course as it was assessed while it is in
 # force, suspended or yet to start.
@@ -223,8 +226,6 @@ def queue_import(user, job: ImportJob, organisation=None) -> ImportJob:
     import. Academy staff import for any provider (`organisation` None); a
     course provider imports for its own organisation only, and every row is
     then that organisation's course (courses.importer)."""
-    from .tasks import run_import
-
     if organisation is None:
         require(user, "courses.manage")
     else:
@@ -238,5 +239,17 @@ def queue_import(user, job: ImportJob, organisation=None) -> ImportJob:
         obj=job,
         after={"file": job.original_name, "organisation": organisation.name if organisation else ""},
     )
-    transaction.on_commit(lambda: run_import.delay(job.pk))
+    transaction.on_commit(lambda: _hand_to_worker(job.pk))
     return job
+
+
+def _hand_to_worker(job_id: int) -> None:
+    """A broker that is down must not break the upload: the job stays
+    queued, its page shows it stopped after courses.importer's stale limit,
+    and says to upload again."""
+    from .tasks import run_import
+
+    try:
+        run_import.delay(job_id)
+    except Exception:  # kombu raises several connection error types
+        logger.warning("Broker unavailable; import job %s stays queued", job_id, exc_info=True)

@@ -11,14 +11,24 @@ organisation, and may not update another provider's course.
 
 The page lists the first ERRORS_SHOWN problems; all of them are kept in a CSV
 (`errors_file`) to download.
+
+Every import, the academy's and a course provider's, runs in a Celery worker
+(courses.tasks.run_import) that reads the uploaded file back from storage.
+Its page shows progress as counts: rows checked, then rows saved (the saving
+is one transaction, so its count is kept in the cache, not the database). A
+job no worker has finished after STALE_AFTER (broker down, worker killed)
+has stopped: its page says so, and no worker starts it any more; nothing of
+it was written, as the writing is all or nothing.
 """
 
 import csv
 import io
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
@@ -70,6 +80,8 @@ ERRORS_SHOWN = 1000
 ERROR_COLUMNS = ["row", "column", "problem"]
 MAX_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 200
+# An import no worker has finished after this long has stopped.
+STALE_AFTER = timedelta(hours=2)
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 
@@ -335,7 +347,7 @@ def accredited_changes(rows: list[CleanRow]) -> list[RowError]:
 
 
 @transaction.atomic
-def write(rows: list[CleanRow], job=None) -> tuple[int, int]:
+def write(rows: list[CleanRow], job=None, progress=None) -> tuple[int, int]:
     existing = {
         c.external_id: c for c in Course.objects.filter(external_id__in=[r.values["external_id"] for r in rows])
     }
@@ -359,6 +371,8 @@ def write(rows: list[CleanRow], job=None) -> tuple[int, int]:
         touched.append(course.pk)
         created += is_new
         updated += not is_new
+        if progress and len(touched) % PROGRESS_EVERY == 0:
+            progress(len(touched))
     refresh_search_document(touched)
     return created, updated
 
@@ -375,6 +389,45 @@ def store_errors(job, errors: list[RowError]) -> str:
     except STORAGE_ERRORS:
         logger.exception("Storing the problems of import %s failed", job.pk)
         return ""
+
+
+def _saved_key(job_id: int) -> str:
+    return f"courses-import-{job_id}-saved"
+
+
+def is_stale(job, now=None) -> bool:
+    """Not finished STALE_AFTER after it was queued: the import has stopped."""
+    finished = job.state in (ImportState.DONE, ImportState.FAILED)
+    return not finished and job.created_at <= (now or timezone.now()) - STALE_AFTER
+
+
+def progress(job, now=None) -> dict:
+    """Where the import stands, as its page and the page's script show it:
+    rows checked while validating, rows saved while writing."""
+    stale = is_stale(job, now)
+    processed, total = job.processed_rows, job.total_rows
+    if job.state == ImportState.WRITING and not stale:
+        processed = min(cache.get(_saved_key(job.pk)) or 0, total)
+    return {
+        "state": job.state,
+        "label": "Stopped before it finished" if stale else job.get_state_display(),
+        "percent": int(100 * processed / total) if total else 0,
+        "processed": processed,
+        "total": total,
+        "finished": stale or job.state in (ImportState.DONE, ImportState.FAILED),
+    }
+
+
+def failure(job, now=None) -> str:
+    """Why nothing was imported: "stopped" (no worker finished it), "service"
+    (saving failed), "file" (problems in the file), or "" if not failed."""
+    if is_stale(job, now):
+        return "stopped"
+    if job.state != ImportState.FAILED:
+        return ""
+    if job.error_count == 1 and job.errors and job.errors[0].get("message") == SAVE_FAILED:
+        return "service"
+    return "file"
 
 
 SAVE_FAILED = (
@@ -394,8 +447,10 @@ def run(job_id: int) -> ImportJob:
     def advance(state, **fields) -> int:
         return move_all(ImportJob.objects.filter(pk=job.pk), state, IMPORT_TRANSITIONS, **fields)
 
-    # Claimed by the conditional update: a task delivered twice runs once.
-    if not advance(ImportState.VALIDATING):
+    # Claimed by the conditional update: a task delivered twice runs once,
+    # and a job its page already shows as stopped does not start.
+    fresh = ImportJob.objects.filter(pk=job.pk, created_at__gt=timezone.now() - STALE_AFTER)
+    if not move_all(fresh, ImportState.VALIDATING, IMPORT_TRANSITIONS):
         return job
 
     try:
@@ -429,7 +484,9 @@ def run(job_id: int) -> ImportJob:
     advance(ImportState.WRITING, processed_rows=len(rows))
     try:
         with transaction.atomic():
-            created, updated = write(clean, job)
+            created, updated = write(
+                clean, job, progress=lambda n: cache.set(_saved_key(job.pk), n, STALE_AFTER.total_seconds())
+            )
             audit.record(
                 actor=job.uploaded_by,
                 action="courses.imported",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Q, Value
+from django.db.models import BooleanField, Count, F, Func, Q, Subquery, Value
 from django.db.models.functions import Collate
 
 from accounts.enums import Sector
@@ -64,6 +64,17 @@ class WordSimilar(Func):
     output_field = BooleanField()
 
 
+class AnyOf(Func):
+    """`column = ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once, before
+    the rest (an InitPlan), and compares each row with its result; as
+    `column IN (subquery)` beside other conditions joined by OR, it was a
+    hashed subplan that read every organisation for each of the page's queries."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
 def natural_title(field="title"):
     """Titles in natural order, numbers by their value ("Module 2" before
     "Module 10"): on PostgreSQL through the ICU collation "natural_sort"
@@ -86,7 +97,7 @@ def _text_filter(queryset, text):
         return queryset.filter(
             Q(search_document=_text_query(text))
             | Q(WordSimilar(Value(text), F("title")))
-            | Q(provider__in=similar_providers)
+            | Q(AnyOf(F("provider_id"), Subquery(similar_providers)))
         )
     # SQLite: plain matching of each word.
     condition = Q()

@@ -23,8 +23,7 @@ from core.exports import table_response
 from core.paging import get_page
 from core.uploads import STORAGE_ERRORS, UploadRefused, accepts_uploads, store_upload
 
-from . import domain, importer, search
-from .enums import ImportState
+from . import domain, importer, open_data, search
 from .forms import CourseForm, DraftFilterForm, FrameworkItemForm, ImportForm, ProviderImportForm
 from .models import Course, CourseChangeState, CourseState, FrameworkDomain, FrameworkLevel, ImportJob
 
@@ -38,10 +37,18 @@ def register(request):
     page, facets = search.search(params)
     query = request.GET.copy()
     query.pop("page", None)
+    dump = open_data.current()
     return render(
         request,
         "courses/register.html",
-        {"page": page, "facets": facets, "params": params, "sorts": search.SORTS, "query": query.urlencode()},
+        {
+            "page": page,
+            "facets": facets,
+            "params": params,
+            "sorts": search.SORTS,
+            "query": query.urlencode(),
+            "open_data_made": open_data.generated_at(dump) if dump else None,
+        },
     )
 
 
@@ -288,21 +295,28 @@ def _import_job_for(user, pk) -> ImportJob:
 
 @login_required
 def import_job(request, pk):
+    """The import's progress (rows checked, then saved), its result, or why it
+    failed: problems in the file, saving failed, or it stopped (importer)."""
     job = _import_job_for(request.user, pk)
+    status = importer.progress(job)
+    failure = importer.failure(job)
     if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "state": job.state,
-                "label": job.get_state_display(),
-                "percent": job.percent,
-                "processed": job.processed_rows,
-                "total": job.total_rows,
-                "finished": job.state in (ImportState.DONE, ImportState.FAILED),
-            }
-        )
+        return JsonResponse(status)
     staff = request.user.has_perm("courses.manage")
     back = ("courses:manage", "Back to the register tools") if staff else ("courses:mine", "Back to your courses")
-    return render(request, "courses/import_job.html", {"job": job, "back_url": back[0], "back_label": back[1]})
+    return render(
+        request,
+        "courses/import_job.html",
+        {
+            "job": job,
+            "status": status,
+            "stopped": failure == "stopped",
+            "service_failed": failure == "service",
+            "back_url": back[0],
+            "back_label": back[1],
+            "upload_url": "courses:import" if staff else "courses:provider_import",
+        },
+    )
 
 
 @login_required

@@ -13,13 +13,17 @@ from awards.builders import build_cycle
 from awards.enums import NominationState, Stage
 from awards.models import Category, Criterion, Cycle, Nomination, Programme, Question
 
+from . import award_credentials
 from .assignment import NominationToAssign, plan_assignments
 from .enums import Award, LivedExperience, PanelState
 from .models import (
     Assignment,
+    CalibrationExample,
+    CalibrationScore,
     CriterionScore,
     FinalResult,
     JudgeProfile,
+    JudgingSettings,
     Panel,
     PanelMember,
     Publication,
@@ -36,6 +40,8 @@ PROFILES = {
     "chair@demo.test": (Sector.PUBLIC, LivedExperience.NONE),
     "judge@demo.test": (Sector.PRIVATE, LivedExperience.USES_SERVICES),
 }
+# The demo's lived-experience judge who scores with the criteria in easy read.
+EASY_READ_JUDGE = "judge@demo.test"
 
 
 def _judges() -> list[User]:
@@ -103,6 +109,7 @@ def _score(assignment, rng, submitted_at):
 
 def seed_judging(cycle: Cycle) -> Cycle:
     judges = _judges()
+    JudgeProfile.objects.filter(user__email=EASY_READ_JUDGE).update(prefers_easy_read=True)
     chair = User.objects.get(email="chair@demo.test")
     for category in cycle.categories.all():
         _panel(category, judges, chair)
@@ -112,7 +119,94 @@ def seed_judging(cycle: Cycle) -> Cycle:
             state=NominationState.ELIGIBLE
         )
         _assign(first, judges)
-    return seed_past_cycle(cycle.programme, judges, chair)
+    if first:
+        _seed_calibration(first, judges)
+    JudgingSettings.objects.get_or_create(cycle=cycle, defaults={"lived_experience_divergence_threshold": 15})
+    past = seed_past_cycle(cycle.programme, judges, chair)
+    _seed_accessible_participation([cycle, past])
+    return past
+
+
+# The demo judge with lived experience of care: access needs shared with the
+# administrator and visit hosts, and a supporter recorded on scorecards.
+ACCESS_NEEDS_JUDGE = "judge@demo.test"
+
+
+def _seed_accessible_participation(cycles):
+    """Access needs (consented to the administrator and hosts) for the
+    lived-experience demo judge, and their supporter on one scorecard per
+    cycle: a draft in the open cycle, a submitted one last year, which the
+    chair sees on the ranking. Idempotent."""
+    from .enums import AccessNeed, SupportKind
+    from .models import ScoringSupport
+
+    JudgeProfile.objects.filter(user__email=ACCESS_NEEDS_JUDGE).update(
+        access_need_kinds=[AccessNeed.EASY_READ, AccessNeed.STEP_FREE, AccessNeed.EXTRA_TIME, AccessNeed.SUPPORTER],
+        access_needs="My supporter, Sam, comes with me to visits. A short break every hour, please.",
+        share_access_needs_with_admin=True,
+        share_access_needs_with_hosts=True,
+        access_consent_changed_at=timezone.now(),
+    )
+    for cycle in cycles:
+        assignment = (
+            Assignment.objects.filter(
+                judge__email=ACCESS_NEEDS_JUDGE, nomination__cycle=cycle, stage=Stage.WRITTEN
+            )
+            .order_by("pk")
+            .first()
+        )
+        if assignment is not None:
+            ScoringSupport.objects.get_or_create(
+                assignment=assignment,
+                defaults={
+                    "supporter_name": "Sam Okafor",
+                    "kinds": [SupportKind.READ_ALOUD, SupportKind.WROTE_SCORES],
+                    "description": "Sam read each answer aloud and wrote down my scores and comments as I said them.",
+                },
+            )
+
+
+CALIBRATION_EXAMPLES = [
+    (
+        "Example A: a home that plans meals with residents",
+        "Residents meet each month with the cook to plan the menu. People who need support to eat choose where "
+        "and with whom they eat. The home can show three changes residents asked for this year.",
+    ),
+    (
+        "Example B: a home care service with new rotas",
+        "The service changed its rotas so that people see the same two care workers each week. It says people "
+        "are happier but has asked nobody yet; staff turnover fell from 40% to 25%.",
+    ),
+]
+# Each judge's lean on the examples (score above or below the middle), so the
+# chair's calibration table has something to show; judge@demo.test is left
+# to score the examples themselves.
+CALIBRATION_LEAN = {"chair@demo.test": 0, "amira.judge@demo.test": 2, "ben.judge@demo.test": -2}
+
+
+def _seed_calibration(category, judges):
+    """Two shared example entries for the first category, scored by most of its judges."""
+    admin = User.objects.filter(email="admin@demo.test").first()
+    criteria = list(category.criteria.filter(stage=Stage.WRITTEN))
+    now = timezone.now()
+    for index, (title, text) in enumerate(CALIBRATION_EXAMPLES):
+        example, _ = CalibrationExample.objects.get_or_create(
+            category=category, title=title, defaults={"entry_text": text, "created_by": admin}
+        )
+        for judge in judges:
+            lean = CALIBRATION_LEAN.get(judge.email)
+            if lean is None or CalibrationScore.objects.filter(example=example, judge=judge).exists():
+                continue
+            CalibrationScore.objects.bulk_create(
+                CalibrationScore(
+                    example=example,
+                    judge=judge,
+                    criterion=c,
+                    score=min(c.max_score, max(0, c.max_score // 2 + lean - index)),
+                    recorded_at=now,
+                )
+                for c in criteria
+            )
 
 
 def seed_past_cycle(programme: Programme, judges, chair) -> Cycle:
@@ -232,4 +326,6 @@ def seed_past_cycle(programme: Programme, judges, chair) -> Cycle:
     approved_at = past.final_panel + timedelta(days=1)
     Publication.objects.create(cycle=past, approved_by=admin, approved_at=approved_at, entrants_notified_at=announced)
     Cycle.objects.filter(pk=past.pk).update(results_approved_at=approved_at)
+    past.results_approved_at = approved_at
+    award_credentials.issue_for_cycle(past)
     return past

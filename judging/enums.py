@@ -51,3 +51,30 @@ PANEL_TRANSITIONS = {
 ASSIGNMENT_TRANSITIONS = {AssignmentState.ACTIVE: [AssignmentState.REMOVED], AssignmentState.REMOVED: []}
 
 VISIT_TRANSITIONS = {VisitState.SCHEDULED: [VisitState.CANCELLED], VisitState.CANCELLED: []}
+
+
+class AccessNeed(models.TextChoices):
+    """A judge's communication and information needs (Accessible Information
+    Standard: identify and record), and the access they need at meetings and visits."""
+
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+    BRAILLE = "braille", "Braille"
+    SCREEN_READER = "screen_reader", "Documents that work with a screen reader"
+    BSL_INTERPRETER = "bsl_interpreter", "A British Sign Language (BSL) interpreter"
+    HEARING_LOOP = "hearing_loop", "A hearing loop"
+    STEP_FREE = "step_free", "Step-free access"
+    EXTRA_TIME = "extra_time", "Extra time"
+    BREAKS = "breaks", "Regular breaks"
+    SUPPORTER = "supporter", "A supporter with me"
+
+
+class SupportKind(models.TextChoices):
+    """How a supporter helped a judge score (assisted scoring)."""
+
+    READ_ALOUD = "read_aloud", "Read the entry aloud to me"
+    WROTE_SCORES = "wrote_scores", "Wrote down my scores and comments as I told them"
+    EXPLAINED = "explained", "Explained words or questions"
+    INTERPRETED = "interpreted", "Interpreted (for example, British Sign Language)"
+    EQUIPMENT = "equipment", "Used equipment or technology for me"
+    OTHER = "other", "Another way"

@@ -4,7 +4,7 @@ from accounts.models import User
 from awards.forms import LOCAL_DATETIME
 from core.forms import RequiredMessagesMixin
 
-from .enums import Award, ConflictType
+from .enums import AccessNeed, Award, ConflictType, SupportKind
 from .models import JudgeProfile, JudgingSettings
 
 
@@ -15,17 +15,17 @@ class InviteJudgeForm(forms.Form):
 class ProfileForm(RequiredMessagesMixin, forms.ModelForm):
     class Meta:
         model = JudgeProfile
-        fields = ["sector_background", "lived_experience", "expertise", "access_needs"]
+        fields = ["sector_background", "lived_experience", "expertise", "prefers_easy_read"]
         widgets = {
             "sector_background": forms.RadioSelect,
             "lived_experience": forms.RadioSelect,
             "expertise": forms.Textarea(attrs={"rows": 3}),
-            "access_needs": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"prefers_easy_read": "Show me the criteria in easy read when I score"}
         help_texts = {
             "lived_experience": "Every panel includes people who use care services or are unpaid carers.",
-            "access_needs": "For example step-free access, a British Sign Language interpreter, breaks, "
-            "large-print papers. Only the awards team sees this.",
+            "prefers_easy_read": "Easy read uses short sentences, plain words and larger text. "
+            "You can still open the standard wording of each criterion.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -45,29 +45,40 @@ class ConflictForm(RequiredMessagesMixin, forms.Form):
 
 
 class ScoreForm(forms.Form):
-    """A score (0 to the criterion's maximum) and a comment per criterion."""
+    """A score (0 to the criterion's maximum) and a comment per criterion.
+    Each score box shows what the scores mean beside it (the criterion's
+    descriptors, linked to the box for screen readers); with `easy_read` (the
+    judge's profile choice) a criterion that has an easy-read version is
+    named and explained in it, the standard wording one click away."""
 
-    def __init__(self, *args, criteria, existing, **kwargs):
+    def __init__(self, *args, criteria, existing, easy_read=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
             score, comment = existing.get(criterion.pk, (None, ""))
-            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=f"Score for {criterion.name} (0 to {criterion.max_score})",
+            in_easy_read = easy_read and criterion.has_easy_read
+            name = criterion.easy_read_name if in_easy_read else criterion.name
+            score_field = forms.IntegerField(
+                label=f"Score for {name} (0 to {criterion.max_score})",
                 min_value=0,
                 max_value=criterion.max_score,
                 required=False,
                 initial=score,
-                help_text=criterion.guidance,
+                help_text=criterion.easy_read_guidance if in_easy_read else criterion.guidance,
                 widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
                 error_messages={
-                    "min_value": f"The score for {criterion.name} must be 0 or more",
-                    "max_value": f"The score for {criterion.name} must be {criterion.max_score} or less",
-                    "invalid": f"The score for {criterion.name} must be a whole number",
+                    "min_value": f"The score for {name} must be 0 or more",
+                    "max_value": f"The score for {name} must be {criterion.max_score} or less",
+                    "invalid": f"The score for {name} must be a whole number",
                 },
+                template_name="judging/judge/includes/score_field.html",
             )
+            score_field.criterion = criterion
+            score_field.easy_read = easy_read
+            score_field.in_easy_read = in_easy_read
+            self.fields[f"score_{criterion.pk}"] = score_field
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=f"Comment on {criterion.name}",
+                label=f"Comment on {name}",
                 required=False,
                 max_length=3000,
                 initial=comment,
@@ -237,13 +248,34 @@ class RemoveMemberForm(forms.Form):
 class JudgingSettingsForm(forms.ModelForm):
     class Meta:
         model = JudgingSettings
-        fields = ["min_panel_size", "min_lived_experience", "min_sectors", "disagreement_threshold", "shortlist_size"]
+        fields = [
+            "min_panel_size",
+            "min_lived_experience",
+            "min_sectors",
+            "disagreement_threshold",
+            "shortlist_size",
+            "lived_experience_divergence_threshold",
+            "min_scorecards_for_normalisation",
+        ]
         labels = {
             "min_panel_size": "Smallest panel",
             "min_lived_experience": "Members with lived experience, at least",
             "min_sectors": "Sectors represented, at least",
             "disagreement_threshold": "Disagreement threshold (points out of 100)",
             "shortlist_size": "Shortlist size (top N)",
+            "lived_experience_divergence_threshold": "Lived-experience divergence threshold (points out of 100, "
+            "optional)",
+            "min_scorecards_for_normalisation": "Scorecards a judge needs before their scores are normalised",
+        }
+        error_messages = {
+            "min_scorecards_for_normalisation": {
+                "min_value": "A judge needs at least 2 scorecards before their scores can be normalised",
+                "max_value": "Enter 50 or fewer scorecards",
+                "required": "Enter how many scorecards a judge needs before their scores are normalised",
+            },
+            "lived_experience_divergence_threshold": {
+                "max_value": "Enter a threshold of 100 points or less, or leave it empty",
+            },
         }
 
 
@@ -414,9 +446,142 @@ class FinalResultForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Record the panel's rationale"},
     )
+    lived_experience_consideration = forms.CharField(
+        label="How the lived-experience judges' view was considered (not published)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, lived_experience_required=False, **kwargs):
+        """`lived_experience_required`: the lived-experience judges' mean
+        differs from the final score beyond the cycle's threshold, so the
+        chair must answer the extra question (judging.domain.final)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["lived_experience_consideration"]
+        if lived_experience_required:
+            field.required = True
+            field.error_messages["required"] = "Say how the lived-experience judges' view was considered"
+            field.help_text = (
+                "The mean score of the judges with lived experience of care differs from the final score by more "
+                "than the cycle allows without an explanation."
+            )
+        elif not self.is_bound:
+            del self.fields["lived_experience_consideration"]
 
     def clean(self):
         data = super().clean()
         if data.get("award") and data["award"] != Award.NONE and not data.get("citation", "").strip():
             self.add_error("citation", "Write a citation for the award")
         return data
+
+
+class AccessNeedsForm(forms.Form):
+    """The access needs questions (Accessible Information Standard: identify
+    and record) and the two separate consents to share them."""
+
+    kinds = forms.MultipleChoiceField(
+        label="What do you need to take part?",
+        choices=AccessNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Choose all that apply. Leave them all unticked if you need none of these.",
+        error_messages={"invalid_choice": "Choose access needs from the list"},
+    )
+    details = forms.CharField(
+        label="Anything else we should know, in your own words (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example the name of your supporter, the breaks you need, or the format of papers.",
+        error_messages={"max_length": "Describe your access needs in 2000 characters or fewer"},
+    )
+    share_with_admin = forms.BooleanField(
+        label="Share my access needs with the awards administrator, so that meetings and visits can be arranged "
+        "to meet them",
+        required=False,
+    )
+    share_with_hosts = forms.BooleanField(
+        label="Share my access needs with the services I visit as a judge (without my name), so they can "
+        "prepare",
+        required=False,
+        help_text="You can untick either box at any time. It takes effect at once.",
+    )
+
+
+class ScoringSupportForm(forms.Form):
+    """Assisted scoring: whether a supporter helped with this scorecard, who, and how."""
+
+    helped = forms.ChoiceField(
+        label="Did someone help you score this nomination?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if someone helped you"},
+    )
+    supporter_name = forms.CharField(
+        label="Their name",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Enter the supporter's name in 200 characters or fewer"},
+    )
+    kinds = forms.MultipleChoiceField(
+        label="How did they help?",
+        choices=SupportKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Choose all that apply.",
+        error_messages={"invalid_choice": "Choose how they helped from the list"},
+    )
+    description = forms.CharField(
+        label="Tell us more (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Describe how they helped in 2000 characters or fewer"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("helped") == "yes":
+            if not data.get("supporter_name", "").strip():
+                self.add_error("supporter_name", "Enter the name of the person who helped you")
+            if not data.get("kinds") and not data.get("description", "").strip():
+                self.add_error("kinds", "Say how they helped you")
+        return data
+
+
+class CalibrationExampleForm(RequiredMessagesMixin, forms.Form):
+    title = forms.CharField(label="Title of the example", max_length=200)
+    entry_text = forms.CharField(
+        label="The example entry",
+        max_length=10000,
+        help_text="Made up, or fully anonymised: never a real entrant's details. Judges read it and score it on "
+        "the category's written-stage criteria.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class CalibrationScoreForm(forms.Form):
+    """A score (0 to the maximum) for every written-stage criterion: all required."""
+
+    def __init__(self, *args, criteria, existing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=f"Score for {criterion.name} (0 to {criterion.max_score})",
+                min_value=0,
+                max_value=criterion.max_score,
+                initial=existing.get(criterion.pk),
+                help_text=criterion.guidance,
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+                error_messages={
+                    "required": f"Enter a score for {criterion.name}",
+                    "min_value": f"The score for {criterion.name} must be 0 or more",
+                    "max_value": f"The score for {criterion.name} must be {criterion.max_score} or less",
+                    "invalid": f"The score for {criterion.name} must be a whole number",
+                },
+            )
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}

@@ -2,13 +2,24 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from accounts.enums import Sector
 
-from .enums import AssignmentState, Award, ConflictType, LivedExperience, PanelState, Stage, VisitState
+from .enums import (
+    AccessNeed,
+    AssignmentState,
+    Award,
+    ConflictType,
+    LivedExperience,
+    PanelState,
+    Stage,
+    SupportKind,
+    VisitState,
+)
 
 
 class JudgeProfile(models.Model):
@@ -19,6 +30,18 @@ class JudgeProfile(models.Model):
     )
     expertise = models.TextField("your expertise", max_length=2000, blank=True)
     access_needs = models.TextField("access needs for meetings and visits", max_length=2000, blank=True)
+    # Access needs (Accessible Information Standard): the chosen needs above
+    # plus the judge's own words, shared only with the consents below, which
+    # the judge may withdraw at any time (judging.domain.access).
+    access_need_kinds = ArrayField(
+        models.CharField(max_length=30, choices=AccessNeed.choices), default=list, blank=True
+    )
+    share_access_needs_with_admin = models.BooleanField(default=False)
+    share_access_needs_with_hosts = models.BooleanField(default=False)
+    access_consent_changed_at = models.DateTimeField(null=True, blank=True)
+    # The judge reads criteria in their easy-read version on the scoring page
+    # (the standard wording stays one click away).
+    prefers_easy_read = models.BooleanField("show criteria in easy read", default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -27,6 +50,15 @@ class JudgeProfile(models.Model):
     @property
     def has_lived_experience(self) -> bool:
         return self.lived_experience != LivedExperience.NONE
+
+    @property
+    def has_access_needs(self) -> bool:
+        return bool(self.access_need_kinds or self.access_needs.strip())
+
+    def access_need_labels(self) -> list[str]:
+        """The chosen needs in words, in the order the form offers them."""
+        chosen = set(self.access_need_kinds)
+        return [label for value, label in AccessNeed.choices if value in chosen]
 
 
 class JudgeInvitation(models.Model):
@@ -84,6 +116,20 @@ class JudgingSettings(models.Model):
         help_text="Flag a nomination when its judges' totals (out of 100) differ by more than this",
     )
     shortlist_size = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
+    # Lived-experience voice and calibration (issue 22): see judging.results.
+    lived_experience_divergence_threshold = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="When the lived-experience judges' mean and the overall score (out of 100) differ by more than "
+        "this, the chair's decision must say how their view was considered. Leave empty to turn this off.",
+    )
+    min_scorecards_for_normalisation = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+        help_text="A judge with fewer submitted scorecards than this in a category and stage is not normalised: "
+        "their raw totals are used, and the ranking says so. Default 2, the fewest a spread can be measured on.",
+    )
 
     def __str__(self):
         return f"Judging settings for {self.cycle}"
@@ -186,6 +232,72 @@ class CriterionScore(models.Model):
         return f"{self.criterion}: {self.score}"
 
 
+class ScoringSupport(models.Model):
+    """Assisted scoring: a named supporter helped the judge with this
+    scorecard, and how. The supporter is a name and a description only: no
+    account, no access, no powers. Fixed once the scorecard is submitted,
+    until the chair reopens it."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="support")
+    supporter_name = models.CharField("supporter's name", max_length=200)
+    kinds = ArrayField(models.CharField(max_length=20, choices=SupportKind.choices), default=list)
+    description = models.TextField("how they helped, in your words", max_length=2000, blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.supporter_name} helped with {self.assignment}"
+
+    def kind_labels(self) -> list[str]:
+        chosen = set(self.kinds)
+        return [label for value, label in SupportKind.choices if value in chosen]
+
+    @property
+    def summary(self) -> str:
+        """One line for the chair: who helped and how."""
+        how = "; ".join([*self.kind_labels(), *([self.description] if self.description else [])])
+        return f"Helped by {self.supporter_name}" + (f": {how}" if how else "")
+
+
+class CalibrationExample(models.Model):
+    """A shared example entry the judges of a category score before scoring
+    real entries, so the chair can see who marks harder or softer. Written
+    by an administrator (made up or fully anonymised: never a real entrant's
+    data). Its scores are kept apart from real ones and never enter a ranking."""
+
+    category = models.ForeignKey("awards.Category", on_delete=models.CASCADE, related_name="calibration_examples")
+    title = models.CharField("title of the example", max_length=200)
+    entry_text = models.TextField("the example entry", max_length=10000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["category_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["category", "title"], name="one_calibration_example_title")]
+
+    def __str__(self):
+        return f"Calibration example {self.title}"
+
+
+class CalibrationScore(models.Model):
+    """A judge's score on one written-stage criterion for a calibration example."""
+
+    example = models.ForeignKey(CalibrationExample, on_delete=models.CASCADE, related_name="scores")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calibration_scores")
+    criterion = models.ForeignKey("awards.Criterion", on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["example", "judge", "criterion"], name="one_calibration_score_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.judge} on {self.example}: {self.score}"
+
+
 class TieBreak(models.Model):
     """A chair's casting decision between nominations tied after the
     normalised score and the highest-weighted criterion."""
@@ -271,6 +383,11 @@ class FinalResult(models.Model):
     final_score = models.DecimalField(max_digits=6, decimal_places=2)
     citation = models.TextField(max_length=3000, blank=True)
     rationale = models.TextField(max_length=5000, blank=True)
+    # Required when the cycle's lived-experience divergence threshold is
+    # exceeded (judging.domain.final.record_final_result).
+    lived_experience_consideration = models.TextField(
+        "how the lived-experience judges' view was considered", max_length=5000, blank=True
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now=True)
 

@@ -371,8 +371,17 @@ def chair_overview(user, now=None) -> list[dict]:
     )
     overview = []
     for panel in panels:
-        threshold = judging_settings_for(panel.category.cycle).disagreement_threshold
-        rows = cached_category_results(panel, Stage.WRITTEN, threshold) if panel.state == PanelState.ACTIVE else []
+        settings = judging_settings_for(panel.category.cycle)
+        rows = (
+            cached_category_results(
+                panel,
+                Stage.WRITTEN,
+                settings.disagreement_threshold,
+                min_scorecards=settings.min_scorecards_for_normalisation,
+            )
+            if panel.state == PanelState.ACTIVE
+            else []
+        )
         # The chair sees no row of a conflicted nomination, nor of one whose
         # own scorecard they have not submitted (as on the ranking page).
         conflicted, waiting_own = withheld_from(user, panel.category, Stage.WRITTEN) if rows else (set(), set())

@@ -56,12 +56,13 @@ def ranking_rows(cycle):
         "Disagreement",
         "Needs casting decision",
     ]
-    threshold = domain.judging_settings_for(cycle).disagreement_threshold
+    settings = domain.judging_settings_for(cycle)
+    threshold, minimum = settings.disagreement_threshold, settings.min_scorecards_for_normalisation
 
     def rows():
         for category in cycle.categories.all():
             for stage, label in Stage.choices:
-                for r in category_results(category, stage, threshold):
+                for r in category_results(category, stage, threshold, min_scorecards=minimum):
                     yield [
                         category.name,
                         label,

@@ -42,6 +42,43 @@ def on_visit_team(user, visit):
     return user.is_authenticated and visit.judges.filter(pk=user.pk).exists()
 
 
+@rules.predicate
+def is_own_profile(user, profile):
+    return user.is_authenticated and profile is not None and profile.user_id == user.pk
+
+
+@rules.predicate
+def access_needs_shared_with_admin(user, profile):
+    """The judge consented to share their access needs with the awards
+    administrator (and has not withdrawn it): nothing is shown otherwise."""
+    return profile is not None and profile.share_access_needs_with_admin and profile.has_access_needs
+
+
+@rules.predicate
+def scorecard_not_submitted(user, assignment):
+    """A submitted scorecard is locked, with everything recorded on it, until the chair reopens it."""
+    return assignment.submitted_at is None
+
+
+@rules.predicate
+def chairs_assignment_category(user, assignment):
+    return is_chair_for(user, assignment.nomination.category)
+
+
+@rules.predicate
+def on_example_panel(user, example):
+    """Sits on the panel of the calibration example's category, while it is not signed off."""
+    from .enums import PanelState
+    from .models import PanelMember
+
+    return (
+        user.is_authenticated
+        and PanelMember.objects.filter(panel__category_id=example.category_id, judge=user)
+        .exclude(panel__state=PanelState.SIGNED_OFF)
+        .exists()
+    )
+
+
 rules.add_perm("judging.manage", is_awards_admin)
 rules.add_perm("judging.judge", is_judge)
 rules.add_perm("judging.view_panel", is_awards_admin | chairs_panel)
@@ -49,6 +86,26 @@ rules.add_perm("judging.change_panel_members", is_awards_admin & panel_not_signe
 rules.add_perm("judging.press_pack", is_media_partner | is_awards_admin)
 rules.add_perm("judging.score", holds_assignment)
 rules.add_perm("judging.report_visit", on_visit_team)
+# Calibration (judging.domain.calibration): administrators write the shared
+# example entries; the panel's judges score them; the chair and
+# administrators see how far each judge sits from the panel.
+rules.add_perm("judging.add_calibration_example", is_awards_admin)
+rules.add_perm("judging.calibrate", is_judge & on_example_panel)
+rules.add_perm("judging.view_calibration", is_awards_admin | chairs_panel)
+# A judge's access needs (a JudgeProfile): the judge, and the awards
+# administrator while the judge consents. Hosts hear through the visit email only.
+rules.add_perm("judging.see_access_needs", is_own_profile | (is_awards_admin & access_needs_shared_with_admin))
+# Assisted scoring (a judge's Assignment): recorded by its judge until submitted;
+# seen by its judge, the panel chair and the awards administrator. The supporter has no account.
+rules.add_perm("judging.record_scoring_support", holds_assignment & scorecard_not_submitted)
+rules.add_perm("judging.see_scoring_support", holds_assignment | chairs_assignment_category | is_awards_admin)
+
+
+def may_tell_hosts_access_needs(profile) -> bool:
+    """Whether a visit's host (the provider organisation) is told a visiting
+    judge's access needs: only with the judge's consent to share with hosts,
+    which takes effect on the next email from the moment it is withdrawn."""
+    return profile is not None and profile.share_access_needs_with_hosts and profile.has_access_needs
 
 
 def chair_is_conflicted(category, nominations) -> bool:

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import judge, panel, public
+from .views import calibration, judge, panel, public
 
 app_name = "judging"
 
 urlpatterns = [
     path("", judge.home, name="home"),
     path("profile/", judge.profile, name="profile"),
+    path("profile/access-needs/", judge.access_needs, name="access_needs"),
+    path("profile/access-needs/stop-sharing/", judge.withdraw_access_consent, name="withdraw_access_consent"),
     path("conflicts/", judge.conflicts, name="conflicts"),
     path("conflicts/<int:organisation_pk>/declare/", judge.declare_conflict, name="declare_conflict"),
     path("invitations/<str:token>/", judge.accept_invitation, name="accept_invitation"),
@@ -14,8 +16,11 @@ urlpatterns = [
     path("assignments/<int:pk>/submit/", judge.submit_scores, name="submit_scores"),
     path("assignments/<int:pk>/confirm/", judge.confirm_scores, name="confirm_scores"),
     path("assignments/<int:pk>/others/", judge.others_scores, name="others_scores"),
+    path("assignments/<int:pk>/support/", judge.scoring_support, name="scoring_support"),
     path("assignments/<int:pk>/conflict/", judge.conflict_from_assignment, name="conflict_from_assignment"),
     path("assignments/<int:pk>/evidence/<int:evidence_pk>/", judge.evidence_download, name="evidence"),
+    path("calibration/", calibration.calibration_examples, name="calibration_examples"),
+    path("calibration/<int:pk>/", calibration.calibrate, name="calibrate"),
     path("visits/<int:pk>/", judge.visit, name="visit"),
     path("visits/<int:pk>/invitation.ics", judge.visit_ics, name="visit_ics"),
     path("manage/", panel.manage_index, name="manage"),
@@ -45,6 +50,12 @@ urlpatterns = [
     path("panels/<int:pk>/assignments/choose/", panel.choose_assignment, name="choose_assignment"),
     path("panels/<int:pk>/assignments/change/", panel.override_assignment, name="override_assignment"),
     path("panels/<int:pk>/results/", panel.results, name="results"),
+    path("panels/<int:pk>/calibration/", calibration.panel_calibration, name="panel_calibration"),
+    path(
+        "panels/<int:pk>/calibration/examples/",
+        calibration.add_calibration_example,
+        name="add_calibration_example",
+    ),
     path("panels/<int:pk>/results/casting-decision/", panel.tie_break, name="tie_break"),
     path(
         "panels/<int:pk>/shortlist/publish/confirm/", panel.confirm_publish_shortlist, name="confirm_publish_shortlist"
@@ -62,5 +73,5 @@ urlpatterns = [
     path("nominations/<int:nomination_pk>/visit/<int:pk>/cancel/", panel.cancel_visit, name="visit_cancel"),
     path("feedback/<int:pk>/", public.feedback, name="feedback"),
     path("press/", public.press_index, name="press"),
-    path("press/<int:pk>/pack.zip", public.press_pack, name="press_pack"),
+    path("press/<int:pk>/pack/", public.press_pack, name="press_pack"),
 ]

@@ -10,6 +10,10 @@ class LeadersConfig(AppConfig):
     verbose_name = "Leaders"
 
     def ready(self):
+        from core.credentials import register_status_model
+
         from . import domain
+        from .models import IssuedCredential
 
         domain.follow_accreditation_changes()
+        register_status_model(IssuedCredential)

@@ -90,7 +90,9 @@ def authorities_with_two_directors(today: date, authority=None) -> list[dict]:
     two at once means an appointment was not ended (or was recorded twice),
     and the dashboard would count the authority twice. Interim appointments
     overlap a substantive one by design (cover) and are not flagged.
-    With `authority`, only that authority is checked."""
+    With `authority`, only that authority is checked. A partial index on
+    substantive appointments (leaders 0003_bench_indexes) keeps it from
+    reading every interim one."""
     held = DassAppointment.objects.filter(
         current_filter(today), kind=AppointmentKind.SUBSTANTIVE, appointed_on__lte=today
     )

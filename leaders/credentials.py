@@ -13,18 +13,15 @@ carries a `credentialStatus` entry (W3C Bitstring Status List v1.0, purpose
 "revocation") pointing at one bit of a public status list, itself a signed
 credential served at /credentials/status/1. A verifier fetches the list,
 checks its proof, and reads the bit: 1 is revoked.
+
+The signing code and the status lists are shared with the accreditation and
+award credentials and live in core.credentials.
 """
 
-import base64
-import gzip
 import hashlib
-import json
 import secrets
 import uuid
-from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -33,119 +30,26 @@ from django.utils import timezone
 
 from accounts import audit
 from accreditation.models import Accreditation, AccreditationState, Period, PeriodStatus
+from core import credentials as signing
+from core.credentials import (  # noqa: F401 - the signing code's home is core.credentials; these names stay here too
+    CONTEXT,
+    ISSUER_NAME,
+    STATUS_LIST_SIZE,
+    canonical,
+    encode_bits,
+    issuer_id,
+    issuer_profile,
+    public_key_multibase,
+    sign,
+    status_entry,
+    verify_signature,
+)
 from core.errors import DomainError
 from core.permissions import require, require_that
 
 from .enums import CompletionState
 from .models import Completion, IssuedCredential
 from .rules import owns_completion
-
-CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
-ISSUER_NAME = "National Skills Academy for Social Care"
-B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-ED25519_MULTICODEC = b"\xed\x01"
-
-
-def _b58encode(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    out = ""
-    while number:
-        number, rest = divmod(number, 58)
-        out = B58[rest] + out
-    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
-
-
-def _b58decode(text: str) -> bytes:
-    number = 0
-    for char in text:
-        number = number * 58 + B58.index(char)
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
-
-
-def canonical(value) -> bytes:
-    """JCS (RFC 8785) for the data we sign: strings, integers, lists, objects."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _private_key() -> Ed25519PrivateKey:
-    seed = settings.OB_SIGNING_KEY
-    if not seed:
-        path = Path(settings.VAR_DIR) / "ob_signing_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-            path.chmod(0o600)
-        seed = path.read_text().strip()
-    return Ed25519PrivateKey.from_private_bytes(base64.urlsafe_b64decode(seed + "=" * (-len(seed) % 4)))
-
-
-def public_key_multibase() -> str:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    raw = _private_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    return "z" + _b58encode(ED25519_MULTICODEC + raw)
-
-
-def issuer_id() -> str:
-    return settings.SITE_URL + reverse("credentials:issuer")
-
-
-def issuer_profile() -> dict:
-    return {
-        "@context": CONTEXT,
-        "id": issuer_id(),
-        "type": ["Profile"],
-        "name": ISSUER_NAME,
-        "url": settings.SITE_URL,
-        "verificationMethod": [
-            {
-                "id": issuer_id() + "#key-1",
-                "type": "Multikey",
-                "controller": issuer_id(),
-                "publicKeyMultibase": public_key_multibase(),
-            }
-        ],
-    }
-
-
-def _hash_data(document: dict, proof_options: dict) -> bytes:
-    return hashlib.sha256(canonical(proof_options)).digest() + hashlib.sha256(canonical(document)).digest()
-
-
-def sign(document: dict, created) -> dict:
-    options = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-jcs-2022",
-        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "verificationMethod": issuer_id() + "#key-1",
-        "proofPurpose": "assertionMethod",
-        "@context": document["@context"],
-    }
-    signature = _private_key().sign(_hash_data(document, options))
-    proof = {k: v for k, v in options.items() if k != "@context"}
-    proof["proofValue"] = "z" + _b58encode(signature)
-    # The OB 3.0 schema wants an array of proofs.
-    return {**document, "proof": [proof]}
-
-
-def verify_signature(signed: dict, public_multibase: str | None = None) -> bool:
-    """True when the proof matches the document and the Academy's key."""
-    proofs = signed.get("proof") or [{}]
-    proof = dict(proofs[0] if isinstance(proofs, list) else proofs)
-    document = {k: v for k, v in signed.items() if k != "proof"}
-    value = proof.pop("proofValue", "")
-    if proof.get("cryptosuite") != "eddsa-jcs-2022" or not value.startswith("z"):
-        return False
-    options = {**proof, "@context": document.get("@context")}
-    key_bytes = _b58decode((public_multibase or public_key_multibase())[1:])
-    if not key_bytes.startswith(ED25519_MULTICODEC):
-        return False
-    try:
-        Ed25519PublicKey.from_public_bytes(key_bytes[2:]).verify(_b58decode(value[1:]), _hash_data(document, options))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
 
 
 def eligible(completion) -> bool:
@@ -169,60 +73,21 @@ def _accredited_on_completion(course, day):
     return Period.objects.filter(course=course, status=PeriodStatus.ACTIVE, starts_on__lte=day, ends_on__gte=day)
 
 
-# Bits in the status list: 16 KB, the smallest list the specification allows
-# (so that a revoked credential hides among many), room for 131,072 credentials.
-STATUS_LIST_SIZE = 131072
-STATUS_LIST_NUMBER = 1
+STATUS_LIST_NUMBER = signing.REVOCATION_LIST
 
 
 def status_list_url() -> str:
-    return settings.SITE_URL + reverse("credentials:status_list", args=[STATUS_LIST_NUMBER])
-
-
-def status_entry(index: int) -> dict:
-    return {
-        "id": f"{status_list_url()}#{index}",
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation",
-        "statusListIndex": str(index),
-        "statusListCredential": status_list_url(),
-    }
-
-
-def encode_bits(indexes, size: int = STATUS_LIST_SIZE) -> str:
-    """The bitstring with these positions set (position 0 is the first, most
-    significant bit of the first byte), GZIP-compressed, as multibase base64url."""
-    bits = bytearray(size // 8)
-    for index in indexes:
-        bits[index // 8] |= 0x80 >> (index % 8)
-    compressed = gzip.compress(bytes(bits), mtime=0)
-    return "u" + base64.urlsafe_b64encode(compressed).decode().rstrip("=")
+    return signing.status_list_url(STATUS_LIST_NUMBER)
 
 
 def status_list(now=None) -> dict:
-    """The revocation list as a signed BitstringStatusListCredential."""
-    now = now or timezone.now()
-    revoked = IssuedCredential.objects.filter(revoked_at__isnull=False, status_index__isnull=False).values_list(
-        "status_index", flat=True
-    )
-    document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": status_list_url(),
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer_id(),
-        "validFrom": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "credentialSubject": {
-            "id": f"{status_list_url()}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encode_bits(revoked),
-        },
-    }
-    return sign(document, now)
+    """The revocation list as a signed BitstringStatusListCredential: shared by
+    every kind of credential the Academy issues (core.credentials)."""
+    return signing.status_list(STATUS_LIST_NUMBER, now)
 
 
 def _free_status_index() -> int:
-    return secrets.randbelow(STATUS_LIST_SIZE)
+    return signing.allocate_status_index()
 
 
 def build(completion, credential_id: uuid.UUID, now, status_index: int | None = None) -> dict:
@@ -244,8 +109,8 @@ def build(completion, credential_id: uuid.UUID, now, status_index: int | None = 
         "id": settings.SITE_URL + reverse("credentials:verify", args=[credential_id]),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{course.title} (accredited leadership course)",
-        "issuer": {"id": issuer_id(), "type": ["Profile"], "name": ISSUER_NAME, "url": settings.SITE_URL},
-        "validFrom": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "issuer": signing.issuer(),
+        "validFrom": signing.timestamp(now),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
@@ -356,6 +221,17 @@ def revoke_for_accreditation(actor, accreditation, *, reason: str) -> int:
         _revoke(actor, credential, reason)
         revoked += 1
     return revoked
+
+
+def linkedin_url(credential) -> str:
+    """The leader's "Add to LinkedIn" link for this credential."""
+    course = credential.completion.course
+    return signing.linkedin_url(
+        name=f"{course.title} (accredited leadership course)",
+        issued_at=credential.issued_at,
+        cert_url=settings.SITE_URL + reverse("credentials:verify", args=[credential.uuid]),
+        cert_id=str(credential.uuid),
+    )
 
 
 def status(credential) -> tuple[str, str]:

@@ -3,12 +3,25 @@
 Each send first claims the row with a conditional UPDATE and checks the
 count (as healthchecks' sendalerts does), so two workers, a retried task and
 the sweep never send the same row twice.
+
+The one window left: a worker killed (or cut off from the database) after
+the SMTP server accepted the message but before the row was marked sent.
+Nothing on our side can know the message left, so once the claim times out
+(CLAIM_TIMEOUT) the sweep sends it again: at-least-once, never lost. The
+window is the few milliseconds between the server's "250 OK" and one UPDATE,
+and the second copy carries the same Message-ID as the first (message_id:
+one per outbox row, whichever worker or attempt sends it), so a receiving
+mail system that de-duplicates by Message-ID (most do) shows it once. The
+cluster test (tests/cluster) kills a worker mid-batch and counts copies by
+Message-ID.
 """
 
 import base64
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
@@ -18,10 +31,12 @@ from .models import EmailState, OutboundEmail
 logger = logging.getLogger(__name__)
 
 # A row claimed longer ago than this was left by a worker that died
-# mid-send; the sweep claims it again.
-CLAIM_TIMEOUT = timedelta(minutes=5)
-# Rows queued more recently are left to the task already published for them.
-SWEEP_GRACE = timedelta(seconds=60)
+# mid-send; the sweep claims it again. Far longer than any SMTP send, so a
+# slow send is never taken for a dead one (settings: 5 minutes by default).
+CLAIM_TIMEOUT = timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+# Rows queued more recently are left to the task already published for them
+# (settings: 60 s by default).
+SWEEP_GRACE = timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
 MAX_ATTEMPTS = 5
 
 
@@ -39,7 +54,9 @@ def send_outbound_email(email_id: int, now=None) -> bool:
     if not claim(email_id, now):
         return False
     email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(subject=email.subject, body=email.text_body, to=[email.to])
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.text_body, to=[email.to], headers={"Message-ID": message_id(email)}
+    )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     for attachment in email.attachments:
@@ -59,6 +76,14 @@ def send_outbound_email(email_id: int, now=None) -> bool:
     return True
 
 
+def message_id(email) -> str:
+    """The same for every attempt at one outbox row (the row's id and the
+    instant it was queued, at the site's host), so a copy sent again after a
+    worker died mid-send can be recognised as the same message."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox.{email.pk}.{int(email.created_at.timestamp())}@{host}>"
+
+
 BLANKED = "[Not kept: this email held a link or code for signing in, resetting a password or accepting an invitation.]"
 
 
@@ -70,10 +95,15 @@ def _blanked(email) -> dict:
 
 
 def send_pending_emails(now=None) -> int:
-    """Send rows whose task was lost (broker down) or whose worker died."""
-    now = now or timezone.now()
+    """Send rows whose task was lost (broker down) or whose worker died.
+
+    Each claim is stamped when it is made, not when the sweep started: a
+    sweep working through a long backlog must not leave claims that look
+    older than they are, which another sweep would take for abandoned ones
+    and send again (`now`, given by tests, stands for every instant)."""
+    cutoff = now or timezone.now()
     due = OutboundEmail.objects.filter(
-        Q(state=EmailState.QUEUED, created_at__lt=now - SWEEP_GRACE)
-        | Q(state=EmailState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+        Q(state=EmailState.QUEUED, created_at__lt=cutoff - SWEEP_GRACE)
+        | Q(state=EmailState.SENDING, claimed_at__lt=cutoff - CLAIM_TIMEOUT)
     ).values_list("pk", flat=True)
     return sum(send_outbound_email(pk, now) for pk in list(due[:500]))

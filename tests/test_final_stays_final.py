@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from accreditation import domain
 from accreditation.models import Accreditation, AccreditationEvent, Criterion, Standing
 from core.errors import DomainError
@@ -258,3 +259,32 @@ def test_withdrawal_for_cause_revokes_the_credentials_issued_under_it(setup):
     domain.withdraw(setup["assessor"], accreditation, reason="The course was never delivered", for_cause=True)
     credential.refresh_from_db()
     assert credential.revocation_reason == "The course's accreditation was withdrawn: The course was never delivered"
+
+
+def test_a_providers_credential_is_never_rewritten_and_every_revocation_is_on_record(setup, client):
+    accreditation = accredit(setup, on=date(2024, 1, 1))
+    first = accreditation.credentials.get()
+    signed = json.dumps(first.document, sort_keys=True)
+    domain.suspend(setup["assessor"], accreditation, reason="Complaint")
+    domain.reinstate(setup["assessor"], accreditation, reason="Complaint not upheld")
+    domain.withdraw(setup["assessor"], accreditation, reason="Course closed")
+    first.refresh_from_db()
+    assert json.dumps(first.document, sort_keys=True) == signed
+    issued = list(accreditation.credentials.order_by("pk"))
+    assert [c.revocation_reason for c in issued] == [
+        "The accreditation was suspended: Complaint",
+        "The accreditation was withdrawn: Course closed",
+    ]
+    key = client.get(reverse("credentials:issuer")).json()["verificationMethod"][0]["publicKeyMultibase"]
+    listed = client.get(reverse("credentials:status_list", args=[1])).json()
+    assert [independent_status_bit(listed, key, c.status_index) for c in issued] == [1, 1]
+    assert list(
+        AuditEvent.objects.filter(action__startswith="accreditation_credential.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == [
+        "accreditation_credential.issued",
+        "accreditation_credential.revoked",
+        "accreditation_credential.reissued",
+        "accreditation_credential.revoked",
+    ]

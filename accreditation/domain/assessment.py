@@ -12,11 +12,13 @@ from accounts.rules import is_academy_staff
 from core.errors import DomainError
 from core.permissions import require
 from core.states import move
+from webhooks import events as webhook_events
+
+from .. import credentials, letters
 
 # Email to providers goes through the package (package._email_provider), as when
 # this was one module: patching accreditation.domain._email_provider reaches it.
 from .. import domain as package
-from .. import letters
 from ..enums import APPLICATION_TRANSITIONS
 from ..models import (
     Accreditation,
@@ -223,6 +225,7 @@ def decide(
                 reason=f"Renewed as {accreditation.number}",
                 at=now,
             )
+        credentials.issue(assessor, accreditation, now)
     audit.record(
         actor=assessor,
         action=f"application.{decision}",
@@ -237,6 +240,8 @@ def decide(
         reason=reasons.strip(),
     )
     sync_course(application.course, today)
+    if accreditation is not None:
+        webhook_events.emit(webhook_events.ACCREDITATION_STATUS_CHANGED, accreditation)
     pdf = letters.decision_letter(application)
     package._email_provider(
         application,

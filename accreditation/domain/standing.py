@@ -1,5 +1,7 @@
 """An accreditation's standing after the decision: suspension, reinstatement,
-withdrawal (for cause: credentials revoked too) and its conditions."""
+withdrawal (for cause: leaders' credentials revoked too) and its conditions.
+The provider's own signed credential for the accreditation follows each
+change (accreditation.credentials)."""
 
 from datetime import date, timedelta
 
@@ -10,7 +12,9 @@ from accounts import audit
 from core.errors import DomainError
 from core.permissions import require
 from core.states import move
+from webhooks import events as webhook_events
 
+from .. import credentials
 from ..enums import ACCREDITATION_TRANSITIONS, CONDITION_TRANSITIONS
 from ..models import (
     Accreditation,
@@ -89,8 +93,10 @@ def suspend(staff, accreditation, *, reason: str, on: date | None = None) -> Acc
         after={"state": "suspended", "from": str(on)},
         reason=reason.strip(),
     )
+    credentials.suspend(staff, accreditation, reason=reason.strip())
     sync_course(accreditation.course)
     _email_status_change(accreditation, event)
+    webhook_events.emit(webhook_events.ACCREDITATION_STATUS_CHANGED, accreditation)
     return accreditation
 
 
@@ -120,8 +126,10 @@ def reinstate(staff, accreditation, *, reason: str, on: date | None = None) -> A
         after={"state": "active", "from": str(on)},
         reason=reason.strip(),
     )
+    credentials.reinstate(staff, accreditation, reason=reason.strip(), on=on)
     sync_course(accreditation.course)
     _email_status_change(accreditation, event)
+    webhook_events.emit(webhook_events.ACCREDITATION_STATUS_CHANGED, accreditation)
     return accreditation
 
 
@@ -160,11 +168,13 @@ def withdraw(staff, accreditation, *, reason: str, on: date | None = None, for_c
         after={"state": "withdrawn", "from": str(on), "for_cause": for_cause},
         reason=reason.strip(),
     )
+    credentials.revoke(staff, accreditation, reason=reason.strip())
     sync_course(accreditation.course)
     if for_cause:
         for follow in AFTER_WITHDRAWN_FOR_CAUSE:
             follow(staff, accreditation, f"The course's accreditation was withdrawn: {reason.strip()}")
     _email_status_change(accreditation, event)
+    webhook_events.emit(webhook_events.ACCREDITATION_STATUS_CHANGED, accreditation)
     return accreditation
 
 

@@ -5,6 +5,7 @@ audit record in the same transaction, and queues email to go after commit.
 Views only call them.
 
 - _common: locking, the nomination's state transition, email to the provider
+- consent: how a person who uses the service consented, to which uses; withdrawal
 - drafting: service details, answers, statement, consent, evidence, images
 - submission: completeness, submitting and withdrawing
 - administration: eligibility and extensions
@@ -15,6 +16,7 @@ from core.uploads import MB
 
 from ._common import EVIDENCE_KINDS, MAX_EVIDENCE_FILE, MAX_EVIDENCE_TOTAL, email_provider, transition
 from .administration import decide_eligibility, grant_extension
+from .consent import record_consent, uses_by_nomination, uses_for, withdraw_consent
 from .drafting import (
     add_evidence,
     remove_evidence,
@@ -51,6 +53,7 @@ __all__ = [
     "delete_question",
     "email_provider",
     "grant_extension",
+    "record_consent",
     "remove_evidence",
     "save_answers",
     "save_category",
@@ -67,5 +70,8 @@ __all__ = [
     "start_nomination",
     "submit_nomination",
     "transition",
+    "uses_by_nomination",
+    "uses_for",
+    "withdraw_consent",
     "withdraw_nomination",
 ]

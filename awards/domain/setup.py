@@ -18,6 +18,7 @@ from ..models import (
     Cycle,
     Programme,
     Question,
+    descriptor_problem,
 )
 
 
@@ -86,6 +87,9 @@ def copy_cycle(user, cycle: Cycle, year: int) -> Cycle:
                 weight=c.weight,
                 max_score=c.max_score,
                 order=c.order,
+                score_descriptors=c.score_descriptors,
+                easy_read_name=c.easy_read_name,
+                easy_read_guidance=c.easy_read_guidance,
             )
             for c in criteria
         )
@@ -138,9 +142,34 @@ def save_question(user, question: Question) -> Question:
     return _save_setup(user, question, "question")
 
 
+CRITERION_WORDING = ("name", "guidance", "score_descriptors", "easy_read_name", "easy_read_guidance")
+
+
 @transaction.atomic
 def save_criterion(user, criterion: Criterion) -> Criterion:
-    return _save_setup(user, criterion, "criterion")
+    """A criterion with its score descriptors (every score from 0 to the
+    maximum described once, or none) and its easy-read version. Like the
+    name and guidance, these stay editable once judges have scored: only
+    deleting a scored criterion is refused. The audit record keeps the
+    wording each change replaced, so what a judge read when scoring is known."""
+    require(user, "awards.manage")
+    problem = descriptor_problem(criterion.score_descriptors, criterion.max_score)
+    if problem:
+        raise DomainError(problem)
+    if criterion.easy_read_guidance.strip() and not criterion.easy_read_name.strip():
+        raise DomainError("Enter the easy-read name as well as the easy-read guidance")
+    created = criterion.pk is None
+    before = {} if created else Criterion.objects.filter(pk=criterion.pk).values(*CRITERION_WORDING).first() or {}
+    criterion.save()
+    after = {field: getattr(criterion, field) for field in CRITERION_WORDING}
+    audit.record(
+        actor=user,
+        action=f"criterion.{'created' if created else 'changed'}",
+        obj=criterion,
+        before={k: v for k, v in before.items() if v != after[k]},
+        after=after if created else {k: v for k, v in after.items() if before.get(k) != v},
+    )
+    return criterion
 
 
 @transaction.atomic

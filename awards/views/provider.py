@@ -25,7 +25,7 @@ from ..forms import (
     StatementForm,
     WithdrawForm,
 )
-from ..models import IMAGE_KINDS, Category, EvidenceFile, Question
+from ..models import IMAGE_KINDS, Category, ConsentSubject, EvidenceFile, Question
 from ..queries import nominations_for_provider
 from .common import nomination_timeline, visible_nomination
 
@@ -103,7 +103,12 @@ def nomination(request, pk):
             "history": entrant_history(item, nomination_timeline(item), members=members),
             "is_member": request.user.pk in members,
             "show_feedback": item.was_judged and allows(Audience.ENTRANT, Fact.FEEDBACK, phase),
+            # The award's signed credential, once the results are announced (judging.award_credentials).
+            "award_credential": item.award_credentials.filter(revoked_at__isnull=True).first()
+            if allows(Audience.ENTRANT, Fact.AWARD, phase)
+            else None,
             "can_withdraw": item.state in NominationState.withdrawable() and not item.cycle.results_public(),
+            "consent_subjects": list(ConsentSubject),
         },
     )
 

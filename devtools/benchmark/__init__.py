@@ -6,13 +6,14 @@ a baseline view measured in the same run (one trivial query, a minimal
 template), so the figures compare across machines.
 
 - measuring: the pages, the ranking, the reminder sweeps, the data's size
-- load: exports (time and memory) and throughput under gunicorn
+- load: exports as background jobs (progress page, build, memory) and
+  throughput under gunicorn
 - reporting: the targets, the printed tables, the results file
 - running: the whole benchmark in order
 """
 
 from ._common import LAYOUT_ONLY, ROOT, SIGNED_IN_BASELINE
-from .load import exports, measure_export_memory, throughput
+from .load import exports, measure_export_job_memory, throughput
 from .measuring import measure, pages, ranking, sizes, sweeps
 from .reporting import print_pages, print_table, targets, write
 from .running import run
@@ -23,7 +24,7 @@ __all__ = [
     "SIGNED_IN_BASELINE",
     "exports",
     "measure",
-    "measure_export_memory",
+    "measure_export_job_memory",
     "pages",
     "print_pages",
     "print_table",

@@ -58,6 +58,10 @@ def seed_leaders(sizes, rng, progress, now, today, password, people, register) -
         )
     first_completion = {c.leader_id: c for c in completions}
     appointments = []
+    # An authority has one substantive director at a time: the first
+    # appointments give each authority one (and the first three a second, which
+    # the dashboard warns about); every other appointment is interim cover.
+    substantive = [*authorities, *authorities[:3]]
     for n in range(sizes.appointments):
         leader = leaders[n % len(leaders)]
         appointed = today - timedelta(days=rng.randint(0, 5 * 365))
@@ -67,10 +71,10 @@ def seed_leaders(sizes, rng, progress, now, today, password, people, register) -
         appointments.append(
             DassAppointment(
                 leader=leader,
-                local_authority=rng.choice(authorities),
+                local_authority=substantive[n] if n < len(substantive) else rng.choice(authorities),
                 appointed_on=appointed,
                 deadline=deadline,
-                kind=rng.choice(["substantive", "substantive", "interim"]),
+                kind="substantive" if n < len(substantive) else "interim",
                 qualifying_completion=completion if counts else None,
                 completion_verified=bool(counts and completion.state == CompletionState.VERIFIED),
             )

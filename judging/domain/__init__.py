@@ -7,13 +7,22 @@ audit record and email in one transaction.
 - scoring: scorecards, reopening them, casting decisions on ties
 - shortlist: deciding and publishing the shortlist
 - visits: site visits and their reports
+- access: judges' access needs and consents, assisted scoring
 - final: final scores, award decisions, no award, sign-off
 - publication: approval, the embargo, telling entrants, withdrawal, reopening a panel
 """
 
 from ..results import category_results
 from ._common import CONFLICT_REASON, judging_settings_for
-from .final import final_scores, record_final_result, record_no_award, sign_off, sign_off_problems
+from .access import host_access_needs, save_access_needs, save_scoring_support, visible_access_needs
+from .final import (
+    final_scores,
+    final_scores_with_lived_experience,
+    record_final_result,
+    record_no_award,
+    sign_off,
+    sign_off_problems,
+)
 from .judges import accept_invitation, declare_conflict, invite_judge, save_profile
 from .panels import (
     activate_panel,
@@ -33,6 +42,7 @@ from .publication import (
     notify_entrants_of_results,
     record_press_pack_download,
     reopen_panel,
+    request_press_pack,
     results_are_public,
     withdraw_results,
 )
@@ -56,9 +66,11 @@ __all__ = [
     "decide_shortlist",
     "declare_conflict",
     "final_scores",
+    "final_scores_with_lived_experience",
     "invite_judge",
     "notify_entrants_of_results",
     "record_press_pack_download",
+    "request_press_pack",
     "outstanding_scorecards",
     "override_assignment",
     "publish_shortlist",
@@ -72,6 +84,10 @@ __all__ = [
     "reschedule_visit",
     "results_are_public",
     "judging_settings_for",
+    "host_access_needs",
+    "save_access_needs",
+    "save_scoring_support",
+    "visible_access_needs",
     "save_profile",
     "save_scores",
     "schedule_visit",

@@ -22,6 +22,12 @@ def _scores_changed(category_id) -> None:
     Panel.objects.filter(category_id=category_id).update(scores_changed_at=timezone.now())
 
 
+def _judge_rankings_changed(judge) -> None:
+    """Something a ranking reads of this judge changed (their lived
+    experience of care): the cached rankings of their panels must not be used."""
+    Panel.objects.filter(memberships__judge=judge).update(scores_changed_at=timezone.now())
+
+
 def _acting(user, category) -> dict:
     """What the audit record says of who took a chair's decision."""
     return {} if is_chair_for(user, category) else {"acting_for_conflicted_chair": True}

@@ -1,6 +1,7 @@
 """The panel's final decisions: combined scores, each finalist's award, making no
 award in a category, and the chair signing the panel off."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -23,30 +24,69 @@ from .panels import composition_problems
 # Final decisions ---------------------------------------------------------------------------
 
 
-def final_scores(category) -> dict[int, Decimal]:
-    """Written and visit normalised scores combined with the category's weights."""
+@dataclass(frozen=True)
+class FinalScore:
+    """A finalist's combined score and, beside it, the lived-experience
+    judges' combined mean (None: no judge with lived experience scored it)."""
+
+    score: Decimal
+    lived_experience: Decimal | None
+
+    def divergence(self) -> Decimal | None:
+        return None if self.lived_experience is None else abs(self.score - self.lived_experience)
+
+    def needs_lived_experience_consideration(self, threshold) -> bool:
+        """Whether the two differ by more than the cycle's threshold (None: the check is off)."""
+        divergence = self.divergence()
+        return threshold is not None and divergence is not None and divergence > threshold
+
+
+def _combine(category, written, visit) -> float | None:
+    """The category's weighting of the two stages; a stage nobody scored is left out."""
+    if written is None or visit is None:
+        return visit if written is None else written
+    return (written * category.written_weight + visit * category.visit_weight) / 100
+
+
+def final_scores_with_lived_experience(category) -> dict[int, FinalScore]:
+    """Written and visit normalised scores combined with the category's
+    weights, and the lived-experience judges' means combined the same way
+    (from the stages where one of them scored)."""
     rules = judging_settings_for(category.cycle)
+    minimum = rules.min_scorecards_for_normalisation
     written = {
-        r.nomination_id: r.normalised for r in category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
+        r.nomination_id: r
+        for r in category_results(category, Stage.WRITTEN, rules.disagreement_threshold, min_scorecards=minimum)
     }
     visit = {
-        r.nomination_id: r.normalised
-        for r in category_results(category, Stage.SITE_VISIT, rules.disagreement_threshold)
+        r.nomination_id: r
+        for r in category_results(category, Stage.SITE_VISIT, rules.disagreement_threshold, min_scorecards=minimum)
         if r.judge_count
     }
     scores = {}
-    for nomination_id, written_score in written.items():
-        visit_score = visit.get(nomination_id)
-        if visit_score is None:
-            combined = written_score
-        else:
-            combined = (written_score * category.written_weight + visit_score * category.visit_weight) / 100
-        scores[nomination_id] = Decimal(f"{combined:.2f}")
+    for nomination_id, row in written.items():
+        visit_row = visit.get(nomination_id)
+        combined = _combine(category, row.normalised, visit_row.normalised if visit_row else None)
+        lived = _combine(category, row.lived_experience, visit_row.lived_experience if visit_row else None)
+        scores[nomination_id] = FinalScore(
+            Decimal(f"{combined:.2f}"), None if lived is None else Decimal(f"{lived:.2f}")
+        )
     return scores
 
 
+def final_scores(category) -> dict[int, Decimal]:
+    """Written and visit normalised scores combined with the category's weights."""
+    return {pk: final.score for pk, final in final_scores_with_lived_experience(category).items()}
+
+
 @transaction.atomic
-def record_final_result(chair, nomination, *, award, citation="", rationale="") -> FinalResult:
+def record_final_result(
+    chair, nomination, *, award, citation="", rationale="", lived_experience_consideration=""
+) -> FinalResult:
+    """The award decision for one finalist, with the panel's rationale. When
+    the cycle sets a lived-experience divergence threshold and the
+    lived-experience judges' mean differs from the final score by more than
+    it, the chair must also say how their view was considered."""
     category = nomination.category
     require_that(may_act_as_chair, chair, category, [nomination])
     panel = Panel.objects.get(category=category)
@@ -69,7 +109,15 @@ def record_final_result(chair, nomination, *, award, citation="", rationale="") 
         raise DomainError("This category already has a winner")
     if award != Award.NONE and panel.no_award_rationale:
         raise DomainError("The panel decided to make no award in this category: take that decision back first")
-    score = final_scores(category).get(nomination.pk, Decimal("0"))
+    final = final_scores_with_lived_experience(category).get(nomination.pk, FinalScore(Decimal("0"), None))
+    threshold = judging_settings_for(category.cycle).lived_experience_divergence_threshold
+    consideration = lived_experience_consideration.strip()
+    if final.needs_lived_experience_consideration(threshold) and not consideration:
+        raise DomainError(
+            f"Say how the lived-experience judges' view was considered: their mean ({final.lived_experience}) "
+            f"differs from the final score ({final.score}) by more than {threshold} points"
+        )
+    score = final.score
     result, _ = FinalResult.objects.update_or_create(
         nomination=nomination,
         defaults={
@@ -77,6 +125,7 @@ def record_final_result(chair, nomination, *, award, citation="", rationale="") 
             "final_score": score,
             "citation": citation.strip(),
             "rationale": rationale.strip(),
+            "lived_experience_consideration": consideration,
             "decided_by": chair,
         },
     )
@@ -84,7 +133,13 @@ def record_final_result(chair, nomination, *, award, citation="", rationale="") 
         actor=chair,
         action="final.decided",
         obj=nomination,
-        after={"award": award, "final_score": str(score), **_acting(chair, category)},
+        after={
+            "award": award,
+            "final_score": str(score),
+            "lived_experience_mean": None if final.lived_experience is None else str(final.lived_experience),
+            "lived_experience_consideration": consideration,
+            **_acting(chair, category),
+        },
         reason=rationale.strip(),
     )
     return result

@@ -17,7 +17,7 @@ from notifications.mail import queue_email
 
 from ..enums import ASSIGNMENT_TRANSITIONS, AssignmentState, PanelState, Stage, VisitState
 from ..models import Assignment, ConflictDeclaration, JudgeInvitation, JudgeProfile, Panel, SiteVisit
-from ._common import CONFLICT_REASON, _scores_changed
+from ._common import CONFLICT_REASON, _judge_rankings_changed, _scores_changed
 from .panels import _assign
 from .visits import _send_cancellation, _send_visit_emails, visit_problems
 
@@ -60,22 +60,35 @@ def accept_invitation(user, token: str) -> JudgeInvitation:
 
 
 @transaction.atomic
-def save_profile(user, *, sector_background, lived_experience, expertise="", access_needs="") -> JudgeProfile:
+def save_profile(
+    user, *, sector_background, lived_experience, expertise="", prefers_easy_read=False
+) -> JudgeProfile:
+    """Saves the profile; access needs and their consents have a workflow of
+    their own (judging.domain.access.save_access_needs). `prefers_easy_read`
+    shows the judge the easy-read version of each criterion when they score."""
     require(user, "judging.judge")
+    lived_before = JudgeProfile.objects.filter(user=user).values_list("lived_experience", flat=True).first()
     profile, created = JudgeProfile.objects.update_or_create(
         user=user,
         defaults={
             "sector_background": sector_background,
             "lived_experience": lived_experience,
             "expertise": expertise.strip(),
-            "access_needs": access_needs.strip(),
+            "prefers_easy_read": prefers_easy_read,
         },
     )
+    if lived_before != lived_experience:
+        # The ranking's lived-experience column reads this (judging.results).
+        _judge_rankings_changed(user)
     audit.record(
         actor=user,
         action="judge.profile_saved",
         obj=profile,
-        after={"sector_background": sector_background, "lived_experience": lived_experience},
+        after={
+            "sector_background": sector_background,
+            "lived_experience": lived_experience,
+            "prefers_easy_read": prefers_easy_read,
+        },
     )
     return profile
 

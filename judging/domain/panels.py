@@ -27,7 +27,15 @@ from .visits import _send_cancellation, _send_visit_emails, visit_problems
 
 # Panels ------------------------------------------------------------------------------
 
-RULE_FIELDS = ["min_panel_size", "min_lived_experience", "min_sectors", "disagreement_threshold", "shortlist_size"]
+RULE_FIELDS = [
+    "min_panel_size",
+    "min_lived_experience",
+    "min_sectors",
+    "disagreement_threshold",
+    "shortlist_size",
+    "lived_experience_divergence_threshold",
+    "min_scorecards_for_normalisation",
+]
 
 
 @transaction.atomic

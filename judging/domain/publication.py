@@ -15,7 +15,9 @@ from core.formats import uk_datetime
 from core.permissions import require
 from core.states import move
 from notifications.mail import queue_email
+from webhooks import events as webhook_events
 
+from .. import award_credentials
 from ..enums import PANEL_TRANSITIONS, Award, PanelState
 from ..models import FinalResult, Panel, PanelMember, PressPackDownload, Publication, ResultsCorrection
 from ..queries import conflict_pairs
@@ -71,7 +73,8 @@ def withdraw_results(admin, cycle, *, reason: str, now=None) -> ResultsCorrectio
     withdraws them, with a reason that is published with the corrected
     results. Winners go back to finalists, the winners pages disappear at
     once, the press pack is withdrawn (the media partner is told), and
-    entrants who were told the results hear that they are being corrected.
+    entrants who were told the results hear that they are being corrected;
+    the awards' signed credentials are revoked.
     Panels can then be reopened; approving again announces the corrected
     results, with every correction listed."""
     require(admin, "judging.manage")
@@ -106,6 +109,7 @@ def withdraw_results(admin, cycle, *, reason: str, now=None) -> ResultsCorrectio
             template="press_pack_withdrawn",
             context={"cycle": cycle, "person": person},
         )
+    award_credentials.revoke_for_cycle(admin, cycle, reason=reason.strip(), now=now)
     publication.delete()
     Cycle.objects.filter(pk=cycle.pk).update(results_approved_at=None)
     data_changed(RESULTS_DATA)
@@ -174,7 +178,8 @@ def results_are_public(cycle, now=None) -> bool:
 
 def notify_entrants_of_results(now=None) -> int:
     """Run by Celery beat: once a cycle's embargo lifts, tells every entrant
-    that results and feedback are available. The conditional update claims
+    that results and feedback are available, and issues the awards' signed
+    credentials (judging.award_credentials). The conditional update claims
     each cycle once, so a second worker or a re-run sends nothing."""
     now = now or timezone.now()
     sent = 0
@@ -186,13 +191,32 @@ def notify_entrants_of_results(now=None) -> int:
             )
             if not claimed:
                 continue
+            webhook_events.emit(webhook_events.RESULTS_ANNOUNCED, publication.cycle, now=now)
             entrants = Nomination.objects.filter(cycle=publication.cycle, state__in=NominationState.entered()).exclude(
                 state__in=[NominationState.SUBMITTED, NominationState.INELIGIBLE]
             )
             for nomination in entrants.select_related("cycle", "category", "organisation", "created_by"):
                 email_provider(nomination, "results_published")
                 sent += 1
+            award_credentials.issue_for_cycle(publication.cycle, now)
     return sent
+
+
+def request_press_pack(user, cycle):
+    """The media partner (or an administrator) asks for a cycle's press pack:
+    only once its results are approved. A Celery worker builds the ZIP
+    (judging.press_pack) from what the disclosure policy lets the media
+    partner see; its owner is emailed when it is ready (core.export_jobs)."""
+    from core.export_jobs import queue_export
+
+    from ..exports import PRESS_PACK
+    from ..press_pack import approved_cycles, parameters
+
+    require(user, "judging.press_pack")
+    cycle = approved_cycles().filter(pk=cycle.pk).first()
+    if cycle is None:
+        raise DomainError("The results of this cycle are not approved: there is no press pack yet")
+    return queue_export(user, PRESS_PACK, parameters(cycle), "zip", filename=f"press-pack-{cycle.year}.zip")
 
 
 @transaction.atomic

@@ -41,7 +41,9 @@ def decide_shortlist(user, category, *, nomination_ids: list[int] | None, ration
     (why the panel will not wait)."""
     panel = Panel.objects.select_for_update().get(category=category)
     rules = judging_settings_for(category.cycle)
-    ranking = category_results(category, Stage.WRITTEN, rules.disagreement_threshold)
+    ranking = category_results(
+        category, Stage.WRITTEN, rules.disagreement_threshold, min_scorecards=rules.min_scorecards_for_normalisation
+    )
     candidates = {row.nomination_id for row in ranking}
     require_that(may_decide_shortlist, user, category, Nomination.objects.filter(pk__in=candidates))
     if panel.shortlist_published_at:

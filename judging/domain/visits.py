@@ -18,6 +18,7 @@ from notifications.mail import queue_rendered_email, render_email
 from .. import calendar
 from ..enums import VISIT_TRANSITIONS, AssignmentState, LivedExperience, PanelState, Stage, VisitState
 from ..models import Assignment, ConflictDeclaration, JudgeProfile, Panel, PanelMember, SiteVisit
+from .access import host_access_needs
 
 # Site visits -----------------------------------------------------------------------
 
@@ -46,14 +47,18 @@ def visit_problems(nomination, judges) -> list[str]:
 
 def _send_visit_emails(visit, method):
     """The visiting judges' invitations list the visit team; the provider's
-    names no judge and carries no judge's address."""
-    judges = list(visit.judges.all())
+    names no judge and carries no judge's address. The provider's invitation
+    lists the access needs to meet of each visiting judge who consented to
+    share them with hosts (judging.domain.access.host_access_needs)."""
+    judges = list(visit.judges.select_related("judge_profile"))
+    for_host = host_access_needs(judges) if method != "CANCEL" else []
     template = "site_visit_cancelled" if method == "CANCEL" else "site_visit_invitation"
     for_judges = calendar.visit_attachment(visit, judges=judges, method=method)
     recipients = [(judge.email, judge, for_judges) for judge in judges]
     recipients.append((visit.provider_contact_email, None, calendar.visit_attachment(visit, method=method)))
     for email, user, attachment in recipients:
-        subject, text, html = render_email(template, {"visit": visit, "person": user})
+        context = {"visit": visit, "person": user, "access_needs": for_host if user is None else []}
+        subject, text, html = render_email(template, context)
         queue_rendered_email(
             to=email,
             recipient=user,

@@ -15,8 +15,8 @@ from core.errors import DomainError
 
 from .. import anonymise, calendar, domain
 from ..enums import AssignmentState, Stage, VisitState
-from ..forms import ConflictForm, ProfileForm, ScoreForm, VisitReportForm
-from ..models import Assignment, ConflictDeclaration, JudgeProfile
+from ..forms import AccessNeedsForm, ConflictForm, ProfileForm, ScoreForm, ScoringSupportForm, VisitReportForm
+from ..models import Assignment, ConflictDeclaration, JudgeProfile, ScoringSupport
 from ..queries import assignments_for_judge, audience_for, judge_worklist, phase_for, visits_for_judge
 
 judge_required = permission_required("judging.judge")
@@ -31,6 +31,13 @@ def accept_invitation(request, token):
         return redirect("accounts:dashboard")
     messages.success(request, "You are now a judge. Set up two-factor authentication and complete your profile.")
     return redirect("judging:profile")
+
+
+def _statement_allowed(audience, nomination, phase) -> bool:
+    from awards.domain.consent import uses_for
+    from awards.models import ConsentSubject
+
+    return allows(audience, Fact.STATEMENT, phase, uses=uses_for(nomination, ConsentSubject.STATEMENT))
 
 
 @judge_required
@@ -65,6 +72,50 @@ def profile(request):
         messages.success(request, "Your judge profile has been saved.")
         return redirect("judging:home")
     return render(request, "judging/judge/profile.html", {"form": form})
+
+
+@judge_required
+def access_needs(request):
+    """The access needs questions and the two consents to share them
+    (judging.domain.access). A judge records a profile first."""
+    profile = JudgeProfile.objects.filter(user=request.user).first()
+    if profile is None:
+        messages.info(request, "Complete your judge profile first, then tell us about your access needs.")
+        return redirect("judging:profile")
+    form = AccessNeedsForm(
+        request.POST or None,
+        initial={
+            "kinds": profile.access_need_kinds,
+            "details": profile.access_needs,
+            "share_with_admin": profile.share_access_needs_with_admin,
+            "share_with_hosts": profile.share_access_needs_with_hosts,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.save_access_needs(request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your access needs have been saved.")
+            return redirect("judging:profile")
+    return render(request, "judging/judge/access_needs.html", {"form": form, "profile": profile})
+
+
+@judge_required
+@require_POST
+def withdraw_access_consent(request):
+    """Stops sharing the judge's access needs with anyone, at once; the needs stay recorded for the judge."""
+    profile = get_object_or_404(JudgeProfile, user=request.user)
+    domain.save_access_needs(
+        request.user,
+        kinds=profile.access_need_kinds,
+        details=profile.access_needs,
+        share_with_admin=False,
+        share_with_hosts=False,
+    )
+    messages.success(request, "Your access needs are no longer shared with anyone.")
+    return redirect("judging:profile")
 
 
 @judge_required
@@ -136,7 +187,8 @@ def _scores(request, pk, *, submit: bool):
     nomination = assignment.nomination
     criteria = list(nomination.category.criteria.filter(stage=assignment.stage))
     existing = {s.criterion_id: (s.score, s.comment) for s in assignment.scores.all()}
-    form = ScoreForm(request.POST or None, criteria=criteria, existing=existing)
+    easy_read = JudgeProfile.objects.filter(user=request.user, prefers_easy_read=True).exists()
+    form = ScoreForm(request.POST or None, criteria=criteria, existing=existing, easy_read=easy_read)
     if request.method == "POST" and form.is_valid():
         try:
             domain.save_scores(request.user, assignment, form.scores(), submit=False)
@@ -157,6 +209,7 @@ def _scores(request, pk, *, submit: bool):
         for answer in nomination.answers.select_related("question").order_by("question__order", "question_id")
     ]
     evidence = list(nomination.evidence.all())
+    statement_allowed = _statement_allowed(audience, nomination, phase)
     return render(
         request,
         "judging/judge/score.html",
@@ -165,8 +218,9 @@ def _scores(request, pk, *, submit: bool):
             "nomination": nomination,
             "anonymised": hidden,
             "answers": answers,
-            "statement": show(nomination.user_statement),
-            "statement_by": show(nomination.user_statement_by),
+            # Only while the person's consent for judges stands (awards.domain.consent).
+            "statement": show(nomination.user_statement) if statement_allowed else "",
+            "statement_by": show(nomination.user_statement_by) if statement_allowed else "",
             "evidence": [
                 (index, anonymise.evidence_name(index, f) if hidden else f.original_name, f)
                 for index, f in enumerate(evidence, start=1)
@@ -239,6 +293,48 @@ def others_scores(request, pk):
         .order_by("pk")
     )
     return render(request, "judging/judge/others_scores.html", {"assignment": assignment, "others": others})
+
+
+@judge_required
+def scoring_support(request, pk):
+    """Assisted scoring: the judge records who helped with this scorecard and
+    how. Shown, not changeable, once the scores are submitted."""
+    assignment, _, _ = _own_assignment(request.user, pk)
+    support = ScoringSupport.objects.filter(assignment=assignment).first()
+    form = None
+    if not assignment.is_submitted:
+        initial = {"helped": "yes" if support else ""}
+        if support:
+            initial.update(supporter_name=support.supporter_name, kinds=support.kinds, description=support.description)
+        form = ScoringSupportForm(request.POST or None, initial=initial)
+    elif request.method == "POST":
+        messages.error(request, "You have submitted these scores; ask the panel chair to reopen them to make changes.")
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            domain.save_scoring_support(
+                request.user,
+                assignment,
+                helped=data["helped"] == "yes",
+                supporter_name=data["supporter_name"],
+                kinds=data["kinds"],
+                description=data["description"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Who helped you has been recorded with your scores."
+                if data["helped"] == "yes"
+                else "Your scorecard records that nobody helped you.",
+            )
+            return redirect("judging:score", pk=pk)
+    return render(
+        request,
+        "judging/judge/scoring_support.html",
+        {"assignment": assignment, "support": support, "form": form},
+    )
 
 
 @judge_required

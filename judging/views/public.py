@@ -6,27 +6,25 @@ images the entrant published; entrants see their own result and the judges'
 comments without names, once the results are announced.
 """
 
-import io
-import json
-import shutil
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_POST
 
 from accounts.views import permission_required
 from awards.disclosure import Audience, Fact, allows
-from awards.models import IMAGE_KINDS, Cycle, EvidenceFile
+from awards.domain.consent import uses_by_nomination, uses_for
+from awards.models import IMAGE_KINDS, ConsentSubject, Cycle, EvidenceFile
 from awards.views.common import visible_nomination
 from core.caching import RESULTS_DATA, cache_public_page
-from core.exports import write_csv
+from core.errors import DomainError
 
 from .. import domain
+from .. import press_pack as press_pack_module
 from ..enums import AssignmentState, Award, Stage
 from ..models import Assignment, FinalResult
 from ..queries import phase_for, phases_for
@@ -68,6 +66,9 @@ class PublicResult:
     service: str = ""
     organisation: str = ""
     images: list = field(default_factory=list)
+    # The statement of a person who uses the service, where they consented to this audience's use.
+    statement: str = ""
+    statement_by: str = ""
 
 
 def published_images(nominations=None):
@@ -99,6 +100,9 @@ def results_for(cycle, audience, now=None) -> dict:
     )
     results = list(results)
     phases = phases_for([r.nomination for r in results], now)
+    # The consent of people who use the service, as it stands now: a withdrawal shows at once.
+    image_uses = uses_by_nomination([r.nomination for r in results], ConsentSubject.IMAGES)
+    statement_uses = uses_by_nomination([r.nomination for r in results], ConsentSubject.STATEMENT)
     images = {}
     for image in published_images([r.nomination for r in results]):
         images.setdefault(image.nomination_id, []).append(image)
@@ -109,6 +113,13 @@ def results_for(cycle, audience, now=None) -> dict:
         if not allows(audience, Fact.AWARD, phase):
             continue
         named = allows(audience, Fact.IDENTITY, phase, consented=bool(nomination.consent_to_publish))
+        quoted = bool(nomination.user_statement) and allows(
+            audience,
+            Fact.STATEMENT,
+            phase,
+            consented=bool(nomination.consent_to_publish),
+            uses=statement_uses[nomination.pk],
+        )
         sector = nomination.organisation.get_sector_display().lower()
         item = PublicResult(
             award=result.award,
@@ -120,7 +131,11 @@ def results_for(cycle, audience, now=None) -> dict:
             else f"A {sector} sector service",
             service=nomination.service_name if named else "",
             organisation=nomination.organisation.name if named else "",
-            images=images.get(nomination.pk, []) if allows(audience, Fact.IMAGES, phase) else [],
+            images=images.get(nomination.pk, [])
+            if allows(audience, Fact.IMAGES, phase, uses=image_uses[nomination.pk])
+            else [],
+            statement=nomination.user_statement if quoted else "",
+            statement_by=nomination.user_statement_by if quoted else "",
         )
         by_category.setdefault(nomination.category, []).append(item)
     for items in by_category.values():
@@ -161,7 +176,8 @@ def winner_image(request, pk):
     result = getattr(image.nomination, "final_result", None)
     if result is None or result.award == Award.NONE:
         raise Http404
-    if not allows(Audience.PUBLIC, Fact.IMAGES, phase_for(image.nomination)):
+    uses = uses_for(image.nomination, ConsentSubject.IMAGES)
+    if not allows(Audience.PUBLIC, Fact.IMAGES, phase_for(image.nomination), uses=uses):
         raise Http404
     response = FileResponse(image.published_file.open("rb"), content_type=image.mimetype)
     response["X-Content-Type-Options"] = "nosniff"
@@ -191,73 +207,31 @@ def feedback(request, pk):
     return render(request, "judging/public/feedback.html", {"nomination": nomination, "judges": judges, "award": award})
 
 
-def _press_cycles():
-    return Cycle.objects.filter(results_approved_at__isnull=False).select_related("programme").order_by("-year")
-
-
 @permission_required("judging.press_pack")
 def press_index(request):
-    return render(request, "judging/public/press_index.html", {"cycles": _press_cycles(), "now": timezone.now()})
+    """The cycles with approved results, each with a button to ask for its
+    press pack, and the person's own press packs being made or ready."""
+    from core.models import ExportJob
+
+    from ..exports import PRESS_PACK
+
+    jobs = ExportJob.objects.filter(owner=request.user, kind=PRESS_PACK.code)[:10]
+    return render(
+        request,
+        "judging/public/press_index.html",
+        {"cycles": press_pack_module.approved_cycles(), "jobs": jobs, "now": timezone.now()},
+    )
 
 
-PRESS_COLUMNS = ["category", "award", "reference", "service", "organisation", "citation", "images"]
-
-
+@require_POST
 @permission_required("judging.press_pack")
 def press_pack(request, pk):
-    """Winners, citations and published images as CSV and JSON in a ZIP, for
-    the media partner ahead of the embargo; every download is recorded.
-
-    The ZIP is written to a temporary file on disk, each image copied in
-    chunks, and streamed from there: memory stays flat however many images."""
-    cycle = get_object_or_404(_press_cycles(), pk=pk)
-    by_category = results_for(cycle, Audience.MEDIA)
-    embargo = timezone.localtime(cycle.winners_announced).isoformat()
-    records = []
-    for category, items in by_category.items():
-        for item in items:
-            records.append(
-                {
-                    "category": category.name,
-                    "award": item.award_label,
-                    "reference": item.reference,
-                    "service": item.service,
-                    "organisation": item.organisation,
-                    "citation": item.citation,
-                    "images": [
-                        {"file": _image_name(item, image), "caption": image.public_caption} for image in item.images
-                    ],
-                }
-            )
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", f"Embargoed until {embargo} (UK time). {cycle}.\n")
-        archive.writestr(
-            "winners.json",
-            json.dumps(
-                {"cycle": str(cycle), "embargo_until": embargo, "results": records}, indent=2, ensure_ascii=False
-            ),
-        )
-        with archive.open("winners.csv", "w") as member, io.TextIOWrapper(member, "utf-8-sig", newline="") as text:
-            rows = ([*[r[c] for c in PRESS_COLUMNS[:-1]], _captions(r)] for r in records)
-            write_csv(text, PRESS_COLUMNS, rows)
-        for items in by_category.values():
-            for item in items:
-                for image in item.images:
-                    with image.published_file.open("rb") as source, archive.open(_image_name(item, image), "w") as dest:
-                        shutil.copyfileobj(source, dest, 1024 * 1024)
-    handle.seek(0)
-    domain.record_press_pack_download(request.user, cycle)
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"press-pack-{cycle.year}.zip", content_type="application/zip"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _image_name(item, image) -> str:
-    return f"images/{item.reference}-{image.pk}.{image.kind}"
-
-
-def _captions(record) -> str:
-    return "; ".join(f"{image['file']}: {image['caption']}" for image in record["images"])
+    """Asks for the cycle's press pack: a worker builds it in the background
+    (judging.press_pack) and the job's page follows it; 404 while the results
+    are not approved."""
+    cycle = get_object_or_404(press_pack_module.approved_cycles(), pk=pk)
+    try:
+        job = domain.request_press_pack(request.user, cycle)
+    except DomainError:
+        raise Http404("The results of this cycle are not approved") from None
+    return redirect("core:export_job", pk=job.pk)

@@ -14,6 +14,7 @@ from core.permissions import require, require_that
 from core.states import move, move_all
 from core.uploads import MB, UploadRefused, check_upload, storage_name, store_upload
 from notifications.mail import queue_email
+from webhooks import events as webhook_events
 
 from ..credentials import revoke_for_completion
 from ..enums import COMPLETION_TRANSITIONS, STANDING_COMPLETION_STATES, CompletionState
@@ -196,7 +197,9 @@ def _decide(user, completion, state, reason=""):
 
 @transaction.atomic
 def verify_completion(user, completion) -> Completion:
-    return _decide(user, completion, CompletionState.VERIFIED)
+    completion = _decide(user, completion, CompletionState.VERIFIED)
+    webhook_events.emit(webhook_events.COMPLETION_VERIFIED, completion)
+    return completion
 
 
 def not_withdrawable(completion) -> str:

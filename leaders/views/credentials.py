@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from core import credentials as signing
 from core.errors import DomainError
 
 from .. import credentials
@@ -39,6 +40,10 @@ def credential_verify(request, uuid):
             "state": state,
             "explanation": explanation,
             "may_revoke": request.user.is_authenticated and request.user.has_perm("leaders.manage"),
+            # The leader's own "Add to LinkedIn" link, while the credential stands.
+            "linkedin_url": credentials.linkedin_url(issued)
+            if request.user.is_authenticated and issued.completion.leader_id == request.user.pk and state == "valid"
+            else "",
         },
     )
 
@@ -48,12 +53,13 @@ def issuer(request):
 
 
 def status_list(request, number):
-    """The public revocation list (W3C Bitstring Status List), signed. Built
+    """The public revocation list (W3C Bitstring Status List), signed, shared
+    by every kind of credential (core.credentials). Built
     fresh on every request, so a revocation shows at once; verifiers may keep
     it for a few minutes."""
-    if number != credentials.STATUS_LIST_NUMBER:
+    if number not in signing.STATUS_LISTS:
         raise Http404
-    response = JsonResponse(credentials.status_list(), json_dumps_params={"indent": 2})
+    response = JsonResponse(signing.status_list(number), json_dumps_params={"indent": 2})
     response["Content-Type"] = "application/vc+ld+json"
     response["Cache-Control"] = "public, max-age=300"
     return response

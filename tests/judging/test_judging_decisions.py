@@ -19,6 +19,7 @@ from awards import domain as awards_domain
 from awards.enums import NominationState
 from awards.models import Nomination
 from core.errors import DomainError
+from core.models import ExportJob
 from judging import domain
 from judging.enums import Award
 from judging.models import Assignment, ConflictDeclaration, PressPackDownload, Publication
@@ -232,14 +233,21 @@ def test_approval_needs_every_panel_signed_off(admin, cycle):
     assert not Publication.objects.exists()
 
 
-def test_media_partner_downloads_the_press_pack_before_the_embargo(client, world, admin, category, cycle, judges):
+def test_media_partner_downloads_the_press_pack_before_the_embargo(
+    client, world, admin, category, cycle, judges, run_on_commit
+):
+    """The pack is built in the background (tests/judging/test_press_pack_jobs.py)."""
     winner = full_cycle_to_sign_off(world)
     Nomination.objects.filter(pk=winner.pk).update(consent_to_publish=True)
     media = make_user(email="media@example.org", roles=[SiteRole.MEDIA_PARTNER])
     client.force_login(media)
-    assert client.get(reverse("judging:press_pack", args=[cycle.pk])).status_code == 404
+    assert client.post(reverse("judging:press_pack", args=[cycle.pk])).status_code == 404
     domain.approve_results(admin, cycle, early_reason="The test cycle runs early")
-    response = client.get(reverse("judging:press_pack", args=[cycle.pk]))
+    with run_on_commit():
+        asked = client.post(reverse("judging:press_pack", args=[cycle.pk]))
+    job = ExportJob.objects.get()
+    assert (asked.status_code, asked["Location"]) == (302, reverse("core:export_job", args=[job.pk]))
+    response = client.get(reverse("core:export_download", args=[job.pk]))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(archive.namelist()) == ["README.txt", "winners.csv", "winners.json"]
@@ -258,4 +266,4 @@ def test_media_partner_downloads_the_press_pack_before_the_embargo(client, world
     assert PressPackDownload.objects.get().user == media
     assert AuditEvent.objects.filter(action="press_pack.downloaded").count() == 1
     client.force_login(judges[1])
-    assert client.get(reverse("judging:press_pack", args=[cycle.pk])).status_code == 403
+    assert client.post(reverse("judging:press_pack", args=[cycle.pk])).status_code == 403

@@ -65,7 +65,7 @@ MARKERS = [
     Marker("Hedgerow Road", "N2", Fact.IDENTITY),
     # The entry itself
     Marker("Lanternfield", "N", Fact.ENTRY),
-    Marker("Pipistrelle", "N", Fact.ENTRY),
+    Marker("Pipistrelle", "N", Fact.STATEMENT),  # the statement: its person consented to judges and publication
     Marker("Kittiwake", "N", Fact.ENTRY),  # the private description of the published image
     Marker("Bittern", "N", Fact.ENTRY),  # the camera in the published image's EXIF
     Marker("Goldeneye", "N", Fact.ENTRY),  # the camera in an image not chosen for publication

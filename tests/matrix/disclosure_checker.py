@@ -6,7 +6,8 @@ import html
 import io
 import zipfile
 
-from awards.disclosure import allows
+from awards.disclosure import PERSON_FACTS, allows
+from awards.domain.consent import uses_for
 
 from .disclosure_cast import AUDIENCES, MARKERS, PEOPLE, STAGES
 from .disclosure_vocabulary import ALL_STAGES
@@ -68,12 +69,16 @@ class Checker:
         if person == marker.owner:
             return True
         nomination = self.world.objects[marker.nomination]
+        fact = marker.fact_to(person)
+        # The statement and images of people go only to the uses their consent stands for now.
+        uses = uses_for(nomination, fact) if fact in PERSON_FACTS else None
         return allows(
             self.audiences[(person, marker.nomination)],
             marker.fact_to(person),
             self.phases[marker.nomination],
             anonymised=nomination.cycle.anonymise_written_stage,
             consented=bool(nomination.consent_to_publish),
+            uses=uses,
         )
 
     def exists(self, marker) -> bool:

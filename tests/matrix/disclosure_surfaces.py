@@ -5,6 +5,9 @@ show whom. A new surface gets its row here (see test_disclosure_matrix.py)."""
 from django.urls import reverse
 
 from .disclosure_cast import PEOPLE
+from .disclosure_credentials import CREDENTIAL_SURFACES
+from .disclosure_consent import CONSENT_SURFACES
+from .disclosure_equity import EQUITY_SURFACES
 from .disclosure_vocabulary import (
     ALL_STAGES,
     JUDGES,
@@ -14,6 +17,7 @@ from .disclosure_vocabulary import (
     assignment_url,
     everyone_at,
     only,
+    press_pack_download,
     simple,
     since,
     visit_url,
@@ -352,19 +356,33 @@ SURFACES = [
     Surface("judges' score distribution", simple("judging:distribution", "cycle"), everyone_at(ALL_STAGES, ["admin"])),
     # Results
     Surface("press packs", simple("judging:press"), everyone_at(ALL_STAGES, ["media", "admin"])),
-    Surface(
-        "press pack",
-        simple("judging:press_pack", "cycle"),
-        everyone_at(only("embargoed", "announced", "postponed"), ["media", "admin"]),
-        [Show(["Avocet", "Wombat House", "Tamarisk"], ["media", "admin"], only("embargoed", "announced", "postponed"))],
-        kind="zip",
-    ),
+    # The press pack is built in the background: its ZIP is the download of the job each asked for.
+    *[
+        Surface(
+            f"{person}'s press pack",
+            press_pack_download(person),
+            everyone_at(only("embargoed", "announced", "postponed"), [person]),
+            [Show(["Avocet", "Wombat House", "Tamarisk"], [person], only("embargoed", "announced", "postponed"))],
+            kind="zip",
+        )
+        for person in ("media", "admin")
+    ],
     Surface("winners index", simple("winners:index"), everyone_at(ALL_STAGES, PEOPLE)),
     Surface(
         "winners page",
         simple("winners:cycle", "cycle"),
         everyone_at(["announced"], PEOPLE),
+        # The statement, quoted where its person consented to publication.
+        [Show(["Avocet", "Wombat House", "Tamarisk", "Pipistrelle"], PEOPLE, ["announced"])],
+    ),
+    # The API's winners (api.views.public): the same disclosure as the winners page.
+    Surface("winners API index", simple("api:winners_index"), everyone_at(ALL_STAGES, PEOPLE), kind="json"),
+    Surface(
+        "winners API",
+        simple("api:winners", "cycle"),
+        everyone_at(["announced"], PEOPLE),
         [Show(["Avocet", "Wombat House", "Tamarisk"], PEOPLE, ["announced"])],
+        kind="json",
     ),
     Surface(
         "winner's image",
@@ -373,4 +391,7 @@ SURFACES = [
         kind="binary",
         route="winners:image",
     ),
+    *CREDENTIAL_SURFACES,
+    *EQUITY_SURFACES,
+    *CONSENT_SURFACES,
 ]

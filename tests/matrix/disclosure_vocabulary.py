@@ -71,3 +71,26 @@ def simple(name, *args, query=""):
 
     url.route = name
     return url
+
+
+def press_pack_download(person):
+    """The download of `person`'s own press pack, asked for and built (by the
+    worker's code) once the results are approved; the same job is fetched at
+    every later stage, so a pack whose results were withdrawn is withheld."""
+
+    def url(world):
+        from core import export_jobs
+        from judging import domain
+        from judging.press_pack import approved_cycles
+
+        key = f"press_pack_job_{person}"
+        if key not in world.objects:
+            cycle = approved_cycles().filter(pk=world.objects["cycle"].pk).first()
+            if cycle is None:
+                return None
+            world.objects[key] = domain.request_press_pack(world.people[person], cycle)
+            export_jobs.run(world.objects[key].pk)
+        return reverse("core:export_download", args=[world.objects[key].pk])
+
+    url.route = "core:export_download"
+    return url

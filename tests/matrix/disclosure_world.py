@@ -186,6 +186,10 @@ def _stages(world: World, clock: "Clock"):
         "Residents plan the Lanternfield garden and choose who works here.",
         "The staff know my Pipistrelle stories.",
     )
+    # The person consented, with support, to judges and publication: not the media.
+    awards.record_consent(
+        p["ellen"], n, subject="statement", basis="supported", supporter="A key worker", uses={"judges", "publication"}
+    )
     published = awards.add_evidence(
         p["ellen"],
         n,

@@ -61,16 +61,19 @@ def build_world() -> World:
     from accreditation.models import EvidenceFile as ApplicationEvidence
     from awards import domain as awards_domain
     from awards.models import Cycle, Nomination
+    from courses import open_data
     from courses.models import Course, FrameworkLevel, ImportJob
     from judging import domain as judging
     from judging.enums import ConflictType
-    from judging.models import Assignment, JudgeInvitation, SiteVisit
+    from judging.models import Assignment, CalibrationExample, JudgeInvitation, SiteVisit
     from leaders import credentials
     from leaders.enums import CompletionState
     from leaders.models import Completion
     from notifications.models import OutboundEmail
+    from regulator.models import DirectoryImport
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
+    open_data.publish()  # the demo's first dump, which seed_demo makes once its transaction commits
     by_email = User.objects.in_bulk(field_name="email")
     riverside = Organisation.objects.get(name="Riverside Care Homes Ltd")
     meadow = Organisation.objects.get(name="Meadow View Community Care Co-operative")
@@ -195,8 +198,33 @@ def build_world() -> World:
     import_job = ImportJob.objects.create(
         file="imports/matrix.csv", original_name="courses.csv", uploaded_by=people["assessor"], state="done"
     )
+    # A background export the awards administrator asked for: only its owner sees it.
+    from core.models import ExportJob
+
+    export_job = ExportJob.objects.create(
+        owner=people["awards_admin"], kind="awards.nominations", format="csv", filename="nominations.csv", state="done"
+    )
+    export_job.file.save("exports/matrix.csv", ContentFile(b"reference\r\n"), save=True)
     failed_email = OutboundEmail.objects.create(
         to="someone@example.org", template="test", subject="Test", text_body="Hello", state="failed"
+    )
+    # Webhooks: provider A's endpoint, with one delivery of last year's results.
+    from webhooks.models import Delivery, Endpoint, Event
+
+    now = timezone.now()
+    webhook_endpoint = Endpoint.objects.create(
+        organisation=riverside, url="https://93.184.216.34/hooks", secret="whsec_matrix", sends_results=True
+    )
+    webhook_delivery = Delivery.objects.create(
+        event=Event.objects.create(
+            type="results.announced", payload={}, object_type="awards.cycle", object_id=str(past.pk), created_at=now
+        ),
+        endpoint=webhook_endpoint,
+        state="delivered",
+        attempts=1,
+        last_status_code=200,
+        created_at=now,
+        next_attempt_at=now,
     )
 
     objects = {
@@ -226,6 +254,7 @@ def build_world() -> World:
         "course_a": course_a.pk,
         "framework_level": FrameworkLevel.objects.first().pk,
         "import_job": import_job.pk,
+        "export_job": export_job.pk,
         "application": application.pk,
         "submitted_application": Application.objects.get(state="submitted").pk,
         "application_evidence": application_evidence.pk,
@@ -235,10 +264,16 @@ def build_world() -> World:
         "awaiting_completion": awaiting.pk,
         "verified_completion": verified.pk,
         "credential_uuid": credential.uuid,
+        "accreditation_credential_uuid": accreditation.credentials.get().uuid,
+        "award_credential_uuid": winner.award_credentials.get().uuid,
         "failed_email": failed_email.pk,
+        "webhook_endpoint": webhook_endpoint.pk,
+        "webhook_delivery": webhook_delivery.pk,
         "course_change": course_change.pk,
         "dass_appointment": DassAppointment.objects.order_by("pk").first().pk,
         "check_token": leaders.check_token(verified),
+        "regulator_import": DirectoryImport.objects.order_by("pk").first().pk,
+        "calibration_example": CalibrationExample.objects.filter(category=category).order_by("pk").first().pk,
     }
     return World(people=people, objects=objects)
 

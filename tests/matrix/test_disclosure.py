@@ -21,7 +21,7 @@ from awards.models import EvidenceFile, Nomination
 from core.errors import DomainError
 
 from .disclosure_cast import day
-from .disclosure_client import body, get
+from .disclosure_client import body, get, press_pack
 from .disclosure_world import world_at
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_postponing_the_announcement_hides_cached_winners_on_the_very_next_reque
         assert "no-cache" in get(client, None, image)["Cache-Control"]
         assert get(client, None, winners).context is None  # the second answer came from the cache
         assert str(cycle) in get(client, None, reverse("winners:index")).content.decode()
-        pack = get(client, world.people["media"], reverse("judging:press_pack", args=[cycle.pk]))
+        pack = press_pack(client, world.people["media"], cycle)
         assert pack.status_code == 200 and b"".join(pack.streaming_content)
 
         form = get(client, world.people["admin"], reverse("awards:manage_cycle_edit", args=[cycle.pk])).context["form"]
@@ -119,7 +119,7 @@ def test_only_chosen_images_are_published_without_their_metadata():
         assert not {"exif", "icc_profile", "xmp", "comment"} & set(published.info)
         assert published.size == (40, 30)
 
-        pack = get(client, world.people["media"], reverse("judging:press_pack", args=[world.objects["cycle"].pk]))
+        pack = press_pack(client, world.people["media"], world.objects["cycle"])
         with zipfile.ZipFile(io.BytesIO(body(pack))) as archive:
             images = [name for name in archive.namelist() if name.startswith("images/")]
             assert images == [f"images/{world.objects['N'].reference}-{chosen.pk}.jpeg"]

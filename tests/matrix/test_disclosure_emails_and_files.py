@@ -15,7 +15,7 @@ from judging.models import Assignment
 
 from ..factories import make_user
 from .disclosure_cast import JUDGE_NAMES
-from .disclosure_client import body, get
+from .disclosure_client import body, get, press_pack
 from .disclosure_world import world_at
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_press_pack_cells_cannot_run_as_formulas():
 
         FinalResult.objects.filter(nomination=world.objects["N"]).update(citation='=HYPERLINK("http://x.example")')
         judging.approve_results(world.people["admin"], world.objects["cycle"], early_reason="For the test")
-        response = get(Client(), world.people["media"], reverse("judging:press_pack", args=[world.objects["cycle"].pk]))
+        response = press_pack(Client(), world.people["media"], world.objects["cycle"])
         assert response.streaming
         with zipfile.ZipFile(io.BytesIO(body(response))) as archive:
             rows = archive.read("winners.csv").decode("utf-8-sig").splitlines()

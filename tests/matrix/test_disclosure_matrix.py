@@ -82,6 +82,7 @@ NO_NOMINATION_DATA = {
     "judging:visit_cancel": "POST only, for administrators: a redirect or the visit form (in the matrix)",
     "judging:confirm_publish_shortlist": "counts of nominations, providers and people to be emailed: names none",
     "judging:confirm_approve_results": "counts of awards and entrants, and which panels have not signed off",
+    "judging:press_pack": "POST only: queues the press pack and redirects to its job's page (the ZIP is in the matrix)",
 }
 NO_NOMINATION_EMAILS = {
     "judge_invitation": "invites a person to be a judge",

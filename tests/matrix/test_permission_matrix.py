@@ -92,6 +92,8 @@ awards:edit_statement                GET   pk=draft                             
 awards:edit_consent                  GET   pk=draft                                  login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
 awards:evidence                      GET   pk=draft                                  login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
 awards:images                        GET   pk=entry                                  login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
+awards:person_consent                GET   pk=draft,subject=statement                login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
+awards:person_consent_withdraw       GET   pk=entry,subject=images                   login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
 awards:evidence_remove               POST  pk=draft,evidence_pk=draft_evidence       login 302   404   404   404   404   404   404   404   404   404   404   404   2fa
 awards:check_answers                 GET   pk=draft                                  login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
 awards:submitted                     GET   pk=entry                                  login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
@@ -102,6 +104,8 @@ awards:manage_cycle_create           GET   -                                    
 awards:manage_cycle                  GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 awards:manage_cycle_edit             GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 awards:manage_sector_balance         GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+awards:manage_equity                 GET   pk=cycle                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+awards:equity_public                 GET   pk=past_cycle                             200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 awards:manage_category_create        GET   cycle_pk=cycle                            login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 awards:manage_category_edit          GET   cycle_pk=cycle,pk=category                login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 awards:manage_category               GET   pk=category                               login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
@@ -117,6 +121,8 @@ awards:manage_eligibility            POST  pk=entry                             
 awards:manage_extension              POST  pk=draft                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:home                         GET   -                                         login 403   403   200   200   200   403   403   403   403   403   403   403   2fa
 judging:profile                      GET   -                                         login 403   403   200   200   200   403   403   403   403   403   403   403   2fa
+judging:access_needs                 GET   -                                         login 403   403   200   200   200   403   403   403   403   403   403   403   2fa
+judging:withdraw_access_consent      POST  -                                         login 403   403   302   302   302   403   403   403   403   403   403   403   2fa
 judging:conflicts                    GET   -                                         login 403   403   200   200   200   403   403   403   403   403   403   403   2fa
 judging:declare_conflict             GET   organisation_pk=org_b                     login 403   403   200   200   200   403   403   403   403   403   403   403   2fa
 judging:accept_invitation            GET   token=invitation_token                    login 302   302   302   302   302   302   302   302   302   302   302   302   2fa
@@ -124,6 +130,7 @@ judging:score                        GET   pk=assignment                        
 judging:submit_scores                POST  pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:confirm_scores               GET   pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:others_scores                GET   pk=assignment                             login 403   403   404   404   404   403   403   403   403   403   403   403   2fa
+judging:scoring_support              GET   pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:conflict_from_assignment     GET   pk=assignment                             login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:evidence                     GET   pk=assignment,evidence_pk=entry_evidence  login 403   403   200   404   404   403   403   403   403   403   403   403   2fa
 judging:visit                        GET   pk=visit                                  login 403   403   200   404   200   403   403   403   403   403   403   403   2fa
@@ -147,6 +154,10 @@ judging:activate_panel               POST  pk=panel                             
 judging:assign_judges                POST  pk=panel                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
 judging:override_assignment          POST  pk=panel                                  login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:results                      GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
+judging:panel_calibration            GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
+judging:add_calibration_example      POST  pk=panel                                  login 404   404   404   404   403   200   404   404   404   404   404   404   2fa
+judging:calibration_examples         GET   -                                         login 403   403   200   200   200   403   403   403   403   403   403   403   2fa
+judging:calibrate                    GET   pk=calibration_example                    login 403   403   200   200   200   403   403   403   403   403   403   403   2fa
 judging:tie_break                    POST  pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
 judging:publish_shortlist            POST  pk=panel                                  login 404   404   404   404   403   200   404   404   404   404   404   404   2fa
 judging:shortlist                    GET   pk=panel                                  login 404   404   404   404   200   200   404   404   404   404   404   404   2fa
@@ -166,10 +177,13 @@ judging:visit_edit                   GET   nomination_pk=winner,pk=visit        
 judging:visit_cancel                 POST  nomination_pk=winner,pk=visit             login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
 judging:feedback                     GET   pk=winner                                 login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
 judging:press                        GET   -                                         login 403   403   403   403   403   200   403   403   403   403   403   200   2fa
-judging:press_pack                   GET   pk=past_cycle                             login 403   403   403   403   403   200   403   403   403   403   403   200   2fa
+judging:press_pack                   POST  pk=past_cycle                             login 403   403   403   403   403   302   403   403   403   403   403   302   2fa
 winners:index                        GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 winners:cycle                        GET   pk=past_cycle                             200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 winners:image                        GET   pk=winner_image                           200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
+winners:credential                   GET   uuid=award_credential_uuid                200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
+winners:credential_document          GET   uuid=award_credential_uuid                200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
+winners:certificate                  GET   uuid=award_credential_uuid                200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 courses:register                     GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 courses:detail                       GET   pk=course_a                               200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 courses:mine                         GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
@@ -187,6 +201,8 @@ courses:drafts                       GET   -                                    
 courses:provider_import              GET   -                                         login 403   403   403   403   403   403   403   200   200   403   403   403   2fa
 courses:provider_import_template     GET   -                                         login 403   403   403   403   403   403   403   200   200   403   403   403   2fa
 courses:export                       GET   fmt=csv                                   login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+open_data:index                      GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
+open_data:download                   GET   filename=register.csv                     200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 accreditation:home                   GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 accreditation:start                  POST  course_pk=course_a                        login 404   404   404   404   404   404   404   302   404   404   404   404   2fa
 accreditation:application            GET   pk=application                            login 404   404   404   404   404   404   200   200   404   404   404   404   2fa
@@ -211,6 +227,8 @@ accreditation:course_change          GET   pk=course_change                     
 accreditation:accept_course_change   POST  pk=course_change                          login 403   403   403   403   403   403   302   403   403   403   403   403   2fa
 accreditation:verify                 GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 accreditation:verify_number          GET   number=accreditation_number               200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
+accreditation:credential             GET   uuid=accreditation_credential_uuid        200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
+accreditation:credential_document    GET   uuid=accreditation_credential_uuid        200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:portfolio                    GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:portfolio_pdf                GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:profile                      GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
@@ -226,6 +244,12 @@ leaders:reject                       POST  pk=awaiting_completion               
 leaders:appointment_new              GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 leaders:appointment_change           GET   pk=dass_appointment                       login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
 leaders:dashboard                    GET   -                                         login 403   403   403   403   403   403   200   403   403   403   403   403   2fa
+regulator:entries                    GET   -                                         login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+regulator:imports                    GET   -                                         login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+regulator:import_job                 GET   pk=regulator_import                       login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+regulator:category_rule              GET   pk=category                               login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+regulator:override                   POST  pk=entry                                  login 403   403   403   403   403   302   403   403   403   403   403   403   2fa
+regulator:find_service               GET   pk=draft                                  login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
 credentials:issuer                   GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 credentials:check                    GET   -                                         200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
 credentials:verify                   GET   uuid=credential_uuid                      200   200   200   200   200   200   200   200   200   200   200   200   200   2fa
@@ -234,8 +258,17 @@ credentials:status_list              GET   number=1                             
 notifications:mine                   GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
 notifications:ledger                 GET   -                                         login 403   403   403   403   403   200   200   403   403   403   403   403   2fa
 notifications:resend                 POST  pk=failed_email                           login 403   403   403   403   403   302   302   403   403   403   403   403   2fa
-core:export_job                      GET   pk=999999                                 login 404   404   404   404   404   404   404   404   404   404   404   404   2fa
-core:export_download                 GET   pk=999999                                 login 404   404   404   404   404   404   404   404   404   404   404   404   2fa
+webhooks:index                       GET   -                                         login 200   200   403   403   403   200   200   200   200   403   403   403   2fa
+webhooks:create_for_organisation     GET   pk=org_a                                  login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
+webhooks:create_for_team             GET   team=awards                               login 403   403   403   403   403   200   403   403   403   403   403   403   2fa
+webhooks:endpoint                    GET   pk=webhook_endpoint                       login 200   404   404   404   404   404   404   404   404   404   404   404   2fa
+webhooks:disable                     POST  pk=webhook_endpoint                       login 302   404   404   404   404   404   404   404   404   404   404   404   2fa
+webhooks:replay                      POST  pk=webhook_delivery                       login 302   404   404   404   404   404   404   404   404   404   404   404   2fa
+api_tokens:list                      GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
+api_tokens:create                    GET   -                                         login 200   200   200   200   200   200   200   200   200   200   200   200   2fa
+api_tokens:revoke                    POST  pk=999999                                 login 404   404   404   404   404   404   404   404   404   404   404   404   2fa
+core:export_job                      GET   pk=export_job                             login 404   404   404   404   404   200   404   404   404   404   404   404   2fa
+core:export_download                 GET   pk=export_job                             login 404   404   404   404   404   200   404   404   404   404   404   404   2fa
 """
 
 
@@ -262,7 +295,10 @@ def url_pattern_names():
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
-    return {name for name in walk(get_resolver().url_patterns) if not name.startswith("admin:")} | {"admin:index"}
+    # The API's endpoints (namespace "api") answer tokens, not sessions: their
+    # rows are in test_api_matrix.py, which checks that none is missing.
+    names = {name for name in walk(get_resolver().url_patterns) if not name.startswith(("admin:", "api:"))}
+    return names | {"admin:index"}
 
 
 def test_every_url_pattern_has_a_row():
@@ -301,6 +337,8 @@ SEES_THE_OBJECT = {
     ("judging:publish_shortlist", "chair"),
     ("judging:confirm_sign_off", "awards_admin"),
     ("judging:confirm_publish_shortlist", "chair"),
+    # The chair reads the panel's calibration table; only an administrator adds examples.
+    ("judging:add_calibration_example", "chair"),
 }
 
 

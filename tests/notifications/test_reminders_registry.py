@@ -42,6 +42,7 @@ SCHEDULE = {
     "reminders-dass-deadlines": (RUN_SWEEP, crontab(minute=30)),
     "reminders-verification-digest": (RUN_SWEEP, crontab(hour=7, minute=35)),
     "reminders-new-applications": (RUN_SWEEP, crontab(hour=7, minute=40)),
+    "regulator-recheck-entries": (RUN_SWEEP, crontab(hour=6, minute=20)),
     "delete-evidence-of-old-cycles": ("awards.tasks.delete_old_evidence", crontab(hour=2, minute=0)),
     "exports-expire-awards": (RUN_SWEEP, crontab(hour=3, minute=10)),
     "exports-expire-leaders": (RUN_SWEEP, crontab(hour=3, minute=15)),
@@ -60,6 +61,7 @@ KINDS = {
     "dass_deadline": "DASS deadline",
     "dass_overdue": "DASS overdue (to academy staff)",
     "verification_digest": "Completions waiting for verification",
+    "regulator_change": "Regulator change to an entry",
 }
 
 

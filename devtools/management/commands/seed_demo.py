@@ -7,6 +7,7 @@ from awards.demo import seed_awards
 from courses.demo import seed_courses
 from judging.demo import seed_judging
 from leaders.demo import seed_leaders
+from regulator.demo import seed_regulator
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         courses = seed_courses()
         seed_accreditation()
         seed_leaders()
+        seed_regulator(cycle)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Award cycle open for nominations: {cycle} (closes {cycle.nominations_close:%d %B %Y})")
         self.stdout.write(f"Judged cycle with published winners: {past}")

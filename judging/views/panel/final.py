@@ -33,10 +33,24 @@ from ...rules import chairs_panel, may_act_as_chair
 from ._common import _panel_for, manage_required
 
 
+def _lived_experience(final, threshold) -> dict:
+    """The lived-experience judges' combined mean beside a finalist's final
+    score, and whether the chair's decision must say how it was considered."""
+    if final is None or final.lived_experience is None:
+        return {"mean": None, "diverges": False}
+    return {
+        "mean": final.lived_experience,
+        "divergence": final.divergence(),
+        "diverges": final.needs_lived_experience_consideration(threshold),
+        "threshold": threshold,
+    }
+
+
 def _final_page(request, panel, *, bound=None):
     """Finalists with their combined scores, and a decision form for each the
     viewer may decide; `bound` is a form that failed, shown with what was typed."""
-    scores = domain.final_scores(panel.category)
+    finals = domain.final_scores_with_lived_experience(panel.category)
+    threshold = domain.judging_settings_for(panel.category.cycle).lived_experience_divergence_threshold
     finalists = list(
         Nomination.objects.filter(
             category=panel.category,
@@ -70,13 +84,21 @@ def _final_page(request, panel, *, bound=None):
     for nomination in shown:
         result = getattr(nomination, "final_result", None)
         initial = {"award": result.award, "citation": result.citation, "rationale": result.rationale} if result else {}
+        final = finals.get(nomination.pk)
+        lived = _lived_experience(final, threshold)
         form = None
         if panel.state == PanelState.ACTIVE and may_decide(nomination):
             prefix = f"n{nomination.pk}"
             failed = bound is not None and bound.prefix == prefix
-            form = bound if failed else FinalResultForm(initial=initial, prefix=prefix)
+            if result:
+                initial["lived_experience_consideration"] = result.lived_experience_consideration
+            form = (
+                bound
+                if failed
+                else FinalResultForm(initial=initial, prefix=prefix, lived_experience_required=lived["diverges"])
+            )
         acting = not is_chair and nomination.organisation_id in chair_conflicted
-        rows.append((nomination, scores.get(nomination.pk), result, form, acting))
+        rows.append((nomination, final.score if final else None, result, form, acting, lived))
     rows.sort(key=lambda row: -(row[1] or 0))
     return render(
         request,
@@ -108,7 +130,13 @@ def record_final_result(request, pk, nomination_pk):
     """The decision for one finalist (the domain checks that the viewer may take it)."""
     panel = _panel_for(request.user, pk)
     nomination = get_object_or_404(Nomination, pk=nomination_pk, category=panel.category)
-    form = FinalResultForm(request.POST, prefix=f"n{nomination.pk}")
+    final = domain.final_scores_with_lived_experience(panel.category).get(nomination.pk)
+    threshold = domain.judging_settings_for(panel.category.cycle).lived_experience_divergence_threshold
+    form = FinalResultForm(
+        request.POST,
+        prefix=f"n{nomination.pk}",
+        lived_experience_required=_lived_experience(final, threshold)["diverges"],
+    )
     if form.is_valid():
         try:
             domain.record_final_result(request.user, nomination, **form.cleaned_data)

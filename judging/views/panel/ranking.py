@@ -64,7 +64,9 @@ def _stage(request) -> str:
 
 def _ranking(user, panel, stage) -> _Ranking:
     rules = domain.judging_settings_for(panel.category.cycle)
-    rows = cached_category_results(panel, stage, rules.disagreement_threshold)
+    rows = cached_category_results(
+        panel, stage, rules.disagreement_threshold, min_scorecards=rules.min_scorecards_for_normalisation
+    )
     conflicted, waiting = withheld_from(user, panel.category, stage)
     shown = [row for row in rows if row.nomination_id not in conflicted and row.nomination_id not in waiting]
     is_admin = user.has_perm("judging.manage")
@@ -107,12 +109,15 @@ def _results_page(request, panel, stage, ranking, *, tie_form=None):
                 viewer,
                 may_reopen=ranking.is_chair,
                 chair_conflicted=ranking.chair_conflicted,
+                divergence_threshold=ranking.rules.lived_experience_divergence_threshold,
             ),
             "summary": {
                 "ranked": len(ranking.shown),
                 "disagreement": sum(row.disagreement for row in ranking.shown),
                 "needs_casting_vote": sum(row.needs_casting_vote for row in ranking.shown),
             },
+            # Judges whose totals are used raw (fewer scorecards than the minimum).
+            "raw_judges": len({judge for row in ranking.shown for judge in row.raw_judges}),
             "withheld_conflicted": len(ranking.conflicted & all_ids),
             "withheld_waiting": len(ranking.waiting & all_ids),
             "renumbered": len(ranking.shown) != len(ranking.rows),
@@ -238,7 +243,24 @@ def publish_shortlist(request, pk):
     return _publish_page(request, panel, form)
 
 
-def _ranking_rows(panel, page, stage, shortlist, viewer, *, may_reopen, chair_conflicted) -> list[dict]:
+def _lived_experience(row, threshold) -> dict:
+    """The lived-experience column of one ranking row: the mean of the
+    normalised totals of judges with lived experience of care, and whether it
+    differs from the normalised score beyond the cycle's threshold (if set)."""
+    if row.lived_experience is None:
+        return {"mean": None, "judges": 0, "diverges": False}
+    divergence = row.lived_experience_divergence()
+    return {
+        "mean": f"{row.lived_experience:.1f}",
+        "judges": row.lived_experience_judges,
+        "divergence": f"{divergence:.1f}",
+        "diverges": threshold is not None and divergence > threshold,
+    }
+
+
+def _ranking_rows(
+    panel, page, stage, shortlist, viewer, *, may_reopen, chair_conflicted, divergence_threshold=None
+) -> list[dict]:
     """What the ranking table shows for one page of rows, worked out here
     rather than in the template, which was most of the page's time. Ranks
     are positions among the rows shown."""
@@ -259,8 +281,17 @@ def _ranking_rows(panel, page, stage, shortlist, viewer, *, may_reopen, chair_co
     judges = {}
     for assignment in (
         Assignment.objects.filter(nomination__in=on_page, stage=stage, state=AssignmentState.ACTIVE)
-        .select_related("judge")
-        .only("nomination_id", "submitted_at", "judge__email", "judge__full_name")
+        .select_related("judge", "support")
+        .only(
+            "nomination_id",
+            "submitted_at",
+            "judge__email",
+            "judge__full_name",
+            # Assisted scoring: the chair sees who helped a judge and how.
+            "support__supporter_name",
+            "support__kinds",
+            "support__description",
+        )
         .order_by("pk")
     ):
         judges.setdefault(assignment.nomination_id, []).append(assignment)
@@ -281,7 +312,9 @@ def _ranking_rows(panel, page, stage, shortlist, viewer, *, may_reopen, chair_co
                 {
                     "judge": assignment.judge.get_full_name() if named else f"Judge {number}",
                     "total": "not submitted" if total is None else f"{total:.1f}",
+                    "raw": assignment.judge_id in row.raw_judges,
                     "reopen": reopen,
+                    "assisted": _support_summary(assignment),
                 }
             )
         anonymised = nomination.cycle.anonymise_written_stage
@@ -294,6 +327,7 @@ def _ranking_rows(panel, page, stage, shortlist, viewer, *, may_reopen, chair_co
                 else "",
                 "shortlisted": shortlist.get(row.nomination_id, False),
                 "normalised": f"{row.normalised:.1f}",
+                "lived_experience": _lived_experience(row, divergence_threshold),
                 "mean": f"{row.mean:.1f}",
                 "spread": f"{row.spread:.1f}",
                 "scorecards": scorecards,
@@ -302,6 +336,12 @@ def _ranking_rows(panel, page, stage, shortlist, viewer, *, may_reopen, chair_co
             }
         )
     return table
+
+
+def _support_summary(assignment) -> str:
+    """Who helped the judge with this scorecard and how (assisted scoring), or ""."""
+    support = getattr(assignment, "support", None)
+    return support.summary if support is not None else ""
 
 
 @login_required
@@ -315,7 +355,9 @@ def shortlist(request, pk):
         messages.info(request, "The shortlist has already been published.")
         return redirect("judging:results", pk=panel.pk)
     rules = domain.judging_settings_for(panel.category.cycle)
-    rows = cached_category_results(panel, Stage.WRITTEN, rules.disagreement_threshold)
+    rows = cached_category_results(
+        panel, Stage.WRITTEN, rules.disagreement_threshold, min_scorecards=rules.min_scorecards_for_normalisation
+    )
     conflicted, waiting = withheld_from(request.user, panel.category, Stage.WRITTEN)
     candidates = {row.nomination_id for row in rows}
     refusal = None

@@ -28,7 +28,14 @@ def visits(request, pk):
             category=panel.category, state__in=[NominationState.SHORTLISTED, NominationState.FINALIST]
         )
         .select_related("organisation", "created_by")
-        .prefetch_related(Prefetch("site_visits", queryset=SiteVisit.objects.prefetch_related("judges")))
+        .prefetch_related(
+            Prefetch(
+                "site_visits",
+                queryset=SiteVisit.objects.prefetch_related(
+                    Prefetch("judges", queryset=User.objects.select_related("judge_profile"))
+                ),
+            )
+        )
         .order_by("reference")
     )
     return render(
@@ -36,6 +43,21 @@ def visits(request, pk):
         "judging/manage/visits.html",
         {"panel": panel, "nominations": shortlisted, "panel_judges": panel_judges},
     )
+
+
+def _access_rows(viewer, panel) -> list[dict]:
+    """The access needs of the panel's judges that the viewer may see (those
+    shared with the administrator), to arrange the visit so they are met."""
+    judges = User.objects.filter(panel_memberships__panel=panel).select_related("judge_profile").order_by("email")
+    return [
+        {
+            "name": profile.user.get_full_name() or profile.user.email,
+            "needs": profile.access_need_labels(),
+            "details": profile.access_needs,
+            "shared_with_hosts": profile.share_access_needs_with_hosts,
+        }
+        for profile in domain.visible_access_needs(viewer, judges).values()
+    ]
 
 
 def _visit_page(request, nomination, site_visit, panel, *, form=None, cancel_form=None):
@@ -48,6 +70,7 @@ def _visit_page(request, nomination, site_visit, panel, *, form=None, cancel_for
             "visit": site_visit,
             "cancel_form": cancel_form or ReasonForm(prefix="cancel"),
             "panel": panel,
+            "access_rows": _access_rows(request.user, panel),
         },
     )
 
