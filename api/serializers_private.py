@@ -162,7 +162,6 @@ class CompletionDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=DECISIONS)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, help_text="Needed to reject")
 
-
     def validate(self, data):
         if data.get("id") is None and not all(data.get(k) for k in ("leader_email", "course", "completed_on")):
             raise serializers.ValidationError("Give the completion's id, or the leader's email, course and date")
@@ -188,9 +187,7 @@ class CompletionBatchResultSerializer(serializers.Serializer):
 
 class CompletionBatchRefusedSerializer(ErrorSerializer):
     errors = serializers.JSONField(required=False, help_text="The request's problems, item by item")
-    results = CompletionOutcomeSerializer(
-        many=True, required=False, help_text="Each item's outcome: none was made"
-    )
+    results = CompletionOutcomeSerializer(many=True, required=False, help_text="Each item's outcome: none was made")
 
 
 class ProviderCourseSerializer(serializers.Serializer):
@@ -208,7 +205,7 @@ class ProviderCourseSerializer(serializers.Serializer):
     region = serializers.CharField()
     designed_for_social_care = serializers.BooleanField()
     url = serializers.CharField(allow_blank=True)
-    external_id = serializers.CharField(allow_blank=True)
+    external_id = serializers.CharField(allow_null=True, help_text="The provider's own id for the course")
     accreditation_status = serializers.CharField(allow_blank=True)
     pending_change = serializers.SerializerMethodField(
         help_text="A change to what the accreditation stands for, waiting for the Skills Academy"
@@ -249,7 +246,7 @@ class CourseWriteSerializer(serializers.Serializer):
     region = serializers.ChoiceField(choices=COURSE_REGIONS)
     designed_for_social_care = serializers.BooleanField(required=False)
     url = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    external_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    external_id = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64)
 
 
 class ApplicationSerializer(serializers.Serializer):

@@ -153,6 +153,7 @@ def seed_awards(now=None) -> Cycle:
     cycle = Cycle.objects.filter(programme=programme, year=close.year).first()
     if cycle is not None:
         describe_criteria(cycle)
+        seed_consents(cycle, now)
         return cycle
     cycle = build_cycle(
         programme,
@@ -226,7 +227,52 @@ def seed_awards(now=None) -> Cycle:
             created_by=riverside.memberships.first().user if riverside.memberships.exists() else None,
             service_name="Riverside Home Support",
         )
+    seed_consents(cycle, now)
     return cycle
+
+
+# How the people in the demo entries consented: each way the Mental Capacity
+# Act allows, each with its own uses, and one withdrawn.
+DEMO_CONSENTS = [
+    ("statement", {"basis": "person", "for_publication": True, "for_media": True}),
+    ("statement", {"basis": "supported", "supporter": "Her key worker, Dan Okoro", "for_publication": True}),
+    ("statement", {"basis": "attorney", "attorney": "Ruth Hale (his daughter)"}),
+    (
+        "images",
+        {
+            "basis": "best_interests",
+            "consulted": "His brother, his key worker and an independent advocate (IMCA)",
+            "decided_by": "Grace Mensah, registered manager",
+            "for_publication": True,
+        },
+    ),
+    ("statement", {"basis": "person", "withdrawal_reason": "She would rather it was not used"}),
+]
+
+
+def seed_consents(cycle, now) -> None:
+    """Consent records for the first entries of the cycle, made once: a
+    second run finds them and leaves them (judging may since have moved the
+    entries on)."""
+    from .models import Consent
+
+    if Consent.objects.filter(nomination__cycle=cycle).exists():
+        return
+    entries = list(cycle.nominations.filter(submitted_at__isnull=False).order_by("pk")[: len(DEMO_CONSENTS)])
+    for nomination, (subject, fields) in zip(entries, DEMO_CONSENTS, strict=False):
+        withdrawn = "withdrawal_reason" in fields
+        Consent.objects.get_or_create(
+            nomination=nomination,
+            subject=subject,
+            defaults={
+                **fields,
+                "for_judges": True,
+                "recorded_by": nomination.created_by,
+                "recorded_at": now - timedelta(days=10),
+                "withdrawn_at": now - timedelta(days=1) if withdrawn else None,
+                "withdrawn_by": nomination.created_by if withdrawn else None,
+            },
+        )
 
 
 def _entered_nomination(cycle, category, organisation, now, service_name):

@@ -192,7 +192,9 @@ def allows(
     for none. Every surface showing the statement or images passes it; None
     (the default) is for a surface that shows neither. The statement is told
     outside the entrant, the judges and the administrators only with the
-    entrant's consent to publication too."""
+    entrant's consent to publication too. Once the results are announced,
+    consent to publication lets anyone see it, the media partner and judges
+    included, as it is on the public winners page."""
     if phase not in POLICY[audience].get(fact, frozenset()):
         return False
     if fact == Fact.IDENTITY:
@@ -201,7 +203,10 @@ def allows(
         if audience in CONSENT_AUDIENCES and not consented:
             return False
     if fact in PERSON_FACTS and audience in USE_FOR_AUDIENCE:
-        if uses is not None and USE_FOR_AUDIENCE[audience] not in uses:
+        needed = {USE_FOR_AUDIENCE[audience]}
+        if phase == Phase.ANNOUNCED:
+            needed.add("publication")  # once announced, what is published is public: everyone may read it
+        if uses is not None and not needed & uses:
             return False
         if fact == Fact.STATEMENT and (uses is None or (audience in CONSENT_AUDIENCES and not consented)):
             return False

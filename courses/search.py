@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Q, Subquery, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, Subquery, Value
 from django.db.models.functions import Collate
 
 from accounts.enums import Sector
@@ -133,9 +133,12 @@ def _filters(params, skip=None) -> Q:
 
 
 def parse(query_dict) -> dict:
-    """Only known values are kept, so a crafted URL cannot break the query."""
-    levels = set(FrameworkLevel.objects.values_list("slug", flat=True))
-    domains = set(FrameworkDomain.objects.values_list("slug", flat=True))
+    """Only known values are kept, so a crafted URL cannot break the query.
+    The framework's levels and domains read here are kept too ("framework"),
+    for the facets (search), so they are read once a page."""
+    framework = (list(FrameworkLevel.objects.all()), list(FrameworkDomain.objects.all()))
+    levels = {level.slug for level in framework[0]}
+    domains = {domain.slug for domain in framework[1]}
     regions = {value for value, _ in COURSE_REGIONS}
     sort = query_dict.get("sort", "")
     text = " ".join(query_dict.get("q", "").split())[:200]
@@ -154,10 +157,15 @@ def parse(query_dict) -> dict:
         "social_care": query_dict.get("social_care") == "yes",
         "sort": sort if sort in SORTS else ("relevance" if text else "title"),
         "page": query_dict.get("page", "1"),
+        "framework": framework,
     }
 
 
 def search(params):
+    """One page of results and the facets. The facet counts and the number of
+    results come from one query over the courses that match the words (each
+    count a conditional aggregate), so the words are matched once for all of
+    them and the paginator does not count the results again."""
     listed = _text_filter(Course.objects.filter(state=CourseState.LISTED), params["q"])
     results = listed.filter(_filters(params))
     if params["sort"] == "relevance" and params["q"] and connection.vendor == "postgresql":
@@ -170,50 +178,109 @@ def search(params):
             "newest": ("-listed_at", "pk"),
         }.get(params["sort"], ("title", "pk"))
         results = results.order_by(*order)
-    page = get_page(results.select_related("provider"), params["page"], per_page=PAGE_SIZE)
-    return page, facets(listed, params)
+    levels, domains = params["framework"]
+    counts = _facet_counts(listed, params, levels, domains)
+    page = get_page(results.select_related("provider"), params["page"], per_page=PAGE_SIZE, count=counts["total"])
+    return page, facets(params, counts, levels, domains)
 
 
-def _counts(queryset, field):
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
+FACETS = ["level", "domain", "region", "mode", "sector", "accredited", "social_care"]
 
 
-def _total(queryset) -> int:
-    return queryset.order_by().count()
+def _selected(params, name) -> Q:
+    """The condition of one facet's selected values (every course when none is selected)."""
+    only = {other: [] if other in ("level", "domain", "region", "mode", "sector") else False for other in FACETS}
+    return _filters({**only, name: params[name]})
 
 
-def facets(listed, params) -> list[Facet]:
-    def base(skip):
-        return listed.filter(_filters(params, skip=skip))
+def _facet_counts(listed, params, levels, domains) -> dict:
+    """Every facet value's count and the number of results, in one query over
+    the courses that match the words. A value's count applies every selected
+    facet but its own.
 
-    level_counts = _counts(base("level"), "levels__slug")
-    domain_counts = _counts(base("domain"), "domains__slug")
-    region_counts = _counts(base("region"), "region")
-    mode_counts = _counts(base("mode"), "delivery_mode")
-    sector_base = base("sector").order_by()
-    sector_counts = sector_base.aggregate(
-        **{sector: Count("pk", filter=Q(**{field: True})) for sector, field in SECTOR_FIELDS.items()}
-    )
-    flag_counts = {
-        "accredited": _total(base("accredited").filter(Course.accredited_filter())),
-        "social_care": _total(base("social_care").filter(designed_for_social_care=True)),
+    The inner query reads each matching course once and marks it: whether it
+    meets each facet's selection, and which levels and domains it has (through
+    their link tables, as subqueries, so no course is counted twice); the
+    outer query counts the marks. On PostgreSQL the inner query is kept apart
+    (OFFSET 0), so that its subqueries run once rather than once per count."""
+    marks = {
+        f"sel_{name}": ExpressionWrapper(_selected(params, name) or Q(pk__isnull=False), BooleanField())
+        for name in FACETS
     }
+    for i, level in enumerate(levels):
+        linked = Course.levels.through.objects.filter(frameworklevel_id=level.pk).values("course_id")
+        marks[f"level_{i}"] = ExpressionWrapper(Q(pk__in=linked), BooleanField())
+    for i, domain in enumerate(domains):
+        linked = Course.domains.through.objects.filter(frameworkdomain_id=domain.pk).values("course_id")
+        marks[f"domain_{i}"] = ExpressionWrapper(Q(pk__in=linked), BooleanField())
+    marks["accredited_now"] = ExpressionWrapper(Course.accredited_filter(), BooleanField())
+    inner = (
+        listed.order_by()
+        .annotate(**marks)
+        .values(*marks, "region", "delivery_mode", "designed_for_social_care", *SECTOR_FIELDS.values())
+    )
+    sql, sql_params = inner.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        sql += " OFFSET 0"
+    quote = connection.ops.quote_name
+
+    def others(skip=None):
+        return " AND ".join(quote(f"sel_{name}") for name in FACETS if name != skip)
+
+    counts = {"total": others()}
+    for i in range(len(levels)):
+        counts[f"level_{i}"] = f"{others('level')} AND {quote(f'level_{i}')}"
+    for i in range(len(domains)):
+        counts[f"domain_{i}"] = f"{others('domain')} AND {quote(f'domain_{i}')}"
+    values = []
+    for i, (value, _) in enumerate(COURSE_REGIONS):
+        counts[f"region_{i}"] = f"{others('region')} AND region = %s"
+        values.append(value)
+    for i, value in enumerate(DeliveryMode.values):
+        counts[f"mode_{i}"] = f"{others('mode')} AND delivery_mode = %s"
+        values.append(value)
+    for i, field in enumerate(SECTOR_FIELDS.values()):
+        counts[f"sector_{i}"] = f"{others('sector')} AND {quote(field)}"
+    counts["accredited"] = f"{others('accredited')} AND {quote('accredited_now')}"
+    counts["social_care"] = f"{others('social_care')} AND designed_for_social_care"
+    columns = ", ".join(f"COUNT(*) FILTER (WHERE {condition})" for condition in counts.values())
+    # The region and mode values come after the inner query's parameters, in
+    # the order of the counts that use them (regions, then modes): the inner
+    # query is in FROM, which comes after the counts in the SQL text, so the
+    # values are passed first.
+    with connection.cursor() as cursor:
+        # Only our own column names are put in the text; every value is a parameter.
+        cursor.execute(f"SELECT {columns} FROM ({sql}) AS marked", [*values, *sql_params])  # noqa: S608
+        found = dict(zip(counts, cursor.fetchone(), strict=True))
+    return {
+        "total": found["total"],
+        "level": {level.slug: found[f"level_{i}"] for i, level in enumerate(levels)},
+        "domain": {domain.slug: found[f"domain_{i}"] for i, domain in enumerate(domains)},
+        "region": {value: found[f"region_{i}"] for i, (value, _) in enumerate(COURSE_REGIONS)},
+        "mode": {value: found[f"mode_{i}"] for i, value in enumerate(DeliveryMode.values)},
+        "sector": {sector: found[f"sector_{i}"] for i, sector in enumerate(SECTOR_FIELDS)},
+        "accredited": found["accredited"],
+        "social_care": found["social_care"],
+    }
+
+
+def facets(params, counts, levels, domains) -> list[Facet]:
+    level_counts = counts["level"]
+    domain_counts = counts["domain"]
+    region_counts = counts["region"]
+    mode_counts = counts["mode"]
+    sector_counts = counts["sector"]
+    flag_counts = {"accredited": counts["accredited"], "social_care": counts["social_care"]}
     return [
         Facet(
             "level",
             "Leadership level",
-            [
-                FacetValue(lv.slug, lv.name, level_counts.get(lv.slug, 0), lv.slug in params["level"])
-                for lv in FrameworkLevel.objects.all()
-            ],
+            [FacetValue(lv.slug, lv.name, level_counts.get(lv.slug, 0), lv.slug in params["level"]) for lv in levels],
         ),
         Facet(
             "domain",
             "Domain",
-            [
-                FacetValue(d.slug, d.name, domain_counts.get(d.slug, 0), d.slug in params["domain"])
-                for d in FrameworkDomain.objects.all()
-            ],
+            [FacetValue(d.slug, d.name, domain_counts.get(d.slug, 0), d.slug in params["domain"]) for d in domains],
         ),
         Facet(
             "mode",

@@ -149,9 +149,7 @@ def _seed_accessible_participation(cycles):
     )
     for cycle in cycles:
         assignment = (
-            Assignment.objects.filter(
-                judge__email=ACCESS_NEEDS_JUDGE, nomination__cycle=cycle, stage=Stage.WRITTEN
-            )
+            Assignment.objects.filter(judge__email=ACCESS_NEEDS_JUDGE, nomination__cycle=cycle, stage=Stage.WRITTEN)
             .order_by("pk")
             .first()
         )

@@ -502,8 +502,7 @@ class AccessNeedsForm(forms.Form):
         required=False,
     )
     share_with_hosts = forms.BooleanField(
-        label="Share my access needs with the services I visit as a judge (without my name), so they can "
-        "prepare",
+        label="Share my access needs with the services I visit as a judge (without my name), so they can prepare",
         required=False,
         help_text="You can untick either box at any time. It takes effect at once.",
     )

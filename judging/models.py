@@ -2,7 +2,6 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -33,9 +32,9 @@ class JudgeProfile(models.Model):
     # Access needs (Accessible Information Standard): the chosen needs above
     # plus the judge's own words, shared only with the consents below, which
     # the judge may withdraw at any time (judging.domain.access).
-    access_need_kinds = ArrayField(
-        models.CharField(max_length=30, choices=AccessNeed.choices), default=list, blank=True
-    )
+    # A list of AccessNeed values (JSON, so that SQLite runs it too; the
+    # domain function accepts only AccessNeed's values).
+    access_need_kinds = models.JSONField(default=list, blank=True)
     share_access_needs_with_admin = models.BooleanField(default=False)
     share_access_needs_with_hosts = models.BooleanField(default=False)
     access_consent_changed_at = models.DateTimeField(null=True, blank=True)
@@ -240,7 +239,8 @@ class ScoringSupport(models.Model):
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="support")
     supporter_name = models.CharField("supporter's name", max_length=200)
-    kinds = ArrayField(models.CharField(max_length=20, choices=SupportKind.choices), default=list)
+    # A list of SupportKind values (checked by judging.domain.access).
+    kinds = models.JSONField(default=list)
     description = models.TextField("how they helped, in your words", max_length=2000, blank=True)
     recorded_at = models.DateTimeField(auto_now=True)
 

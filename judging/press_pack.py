@@ -13,6 +13,9 @@ ready and downloads it through core's download view, which asks again:
   Audience.MEDIA), and only while the approval it was built from stands. Once
   the results are withdrawn (or approved again, after a correction) the file
   is withheld: the media partner asks for a new pack.
+- the consent of people who use the service: a statement or images go in
+  only with their consent to the media (awards.domain.consent), and a pack
+  made before someone withdrew consent is withheld in the same way.
 
 Each download is recorded (record_press_pack_download), so that if the
 results are withdrawn everyone who took the pack is told.

@@ -15,12 +15,14 @@ from leaders.models import DassAppointment
 from ..registry import endpoint
 from ..serializers_private import AppointmentSerializer
 from .base import ApiView
-from .common import BAD_REQUEST, NOT_FOUND, PAGE_PARAMETERS, REFUSED, paged
+from .common import BAD_REQUEST, NOT_FOUND, PAGE_PARAMETERS, REFUSED, page_of, paged
 
 FILTERS = [
     OpenApiParameter("status", str, enum=list(ComplianceStatus.values), description="Compliance status today"),
     OpenApiParameter("region", str, enum=list(Region.values), description="The local authority's region"),
-    OpenApiParameter("authority", {"type": "integer", "minimum": 1}, description="A local authority's id"),
+    OpenApiParameter(
+        "authority", {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}, description="A local authority's id"
+    ),
 ]
 
 
@@ -47,7 +49,7 @@ class DassCompliance(ApiView):
         operation_id="dass_compliance_list",
         summary="DASS appointments and their compliance status",
         parameters=[*FILTERS, *PAGE_PARAMETERS],
-        responses={200: AppointmentSerializer(many=True), **BAD_REQUEST, **NOT_FOUND, **REFUSED},
+        responses={200: page_of(AppointmentSerializer, "Appointment"), **BAD_REQUEST, **NOT_FOUND, **REFUSED},
         tags=["Leadership academy"],
     )
     def get(self, request):

@@ -41,11 +41,13 @@ from ..serializers_private import (
     NominationSerializer,
 )
 from .base import ApiView
-from .common import BAD_REQUEST, NOT_FOUND, PAGE_PARAMETERS, REFUSED, form_errors, id_parameter, paged
+from .common import BAD_REQUEST, NOT_FOUND, PAGE_PARAMETERS, REFUSED, form_errors, id_parameter, page_of, paged
 
 NOMINATION_FILTERS = [
-    OpenApiParameter("cycle", {"type": "integer", "minimum": 1}, description="A cycle's id"),
-    OpenApiParameter("category", {"type": "integer", "minimum": 1}, description="A category's id"),
+    OpenApiParameter("cycle", {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}, description="A cycle's id"),
+    OpenApiParameter(
+        "category", {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}, description="A category's id"
+    ),
     OpenApiParameter("sector", str, enum=list(Sector.values), description="The entrant's sector"),
     OpenApiParameter("region", str, enum=list(Region.values), description="The entrant's region"),
     OpenApiParameter("state", str, enum=list(NominationState.values)),
@@ -73,7 +75,7 @@ class Nominations(ApiView):
         operation_id="manage_nominations_list",
         summary="Nominations, filtered as on the staff list",
         parameters=[*NOMINATION_FILTERS, *PAGE_PARAMETERS],
-        responses={200: NominationSerializer(many=True), **BAD_REQUEST, **NOT_FOUND, **REFUSED},
+        responses={200: page_of(NominationSerializer, "Nomination"), **BAD_REQUEST, **NOT_FOUND, **REFUSED},
         tags=["Awards administration"],
     )
     def get(self, request):
@@ -85,7 +87,7 @@ class Nominations(ApiView):
 
 
 def _column_key(title: str) -> str:
-    """"Submitted at (UK time)" -> "submitted_at_uk_time": the JSON export's keys."""
+    """ "Submitted at (UK time)" -> "submitted_at_uk_time": the JSON export's keys."""
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")
 
 
@@ -244,7 +246,9 @@ class CycleResults(ApiView):
         cycle = get_object_or_404(Cycle.objects.select_related("programme"), pk=pk)
         categories = list(cycle.categories.select_related("panel").order_by("order", "name"))
         results = list(
-            FinalResult.objects.filter(nomination__cycle=cycle, nomination__category__panel__signed_off_at__isnull=False)
+            FinalResult.objects.filter(
+                nomination__cycle=cycle, nomination__category__panel__signed_off_at__isnull=False
+            )
             .exclude(award=Award.NONE)
             .select_related("nomination__organisation", "nomination__cycle")
             .order_by("nomination__reference", "pk")
@@ -276,4 +280,3 @@ class CycleResults(ApiView):
             "categories": rows,
         }
         return Response(CycleResultsSerializer(data).data)
-

@@ -34,7 +34,7 @@ from ..serializers_private import (
     WaitingCompletionSerializer,
 )
 from .base import ApiView
-from .common import NOT_FOUND, PAGE_PARAMETERS, REFUSED, paged
+from .common import NOT_FOUND, PAGE_PARAMETERS, REFUSED, page_of, paged
 
 NO_MATCH = "No completion waiting for your verification matches this item"
 IDEMPOTENCY = OpenApiParameter(
@@ -65,11 +65,14 @@ def _find(user, item) -> Completion | None:
     return completion
 
 
-def _decide(user, item) -> tuple[Completion | None, str]:
+def _decide(user, item, seen: set) -> tuple[Completion | None, str]:
     """Makes one decision in its own savepoint; (the completion, "") or (None or it, why not)."""
     completion = _find(user, item)
     if completion is None:
         return None, NO_MATCH
+    if completion.pk in seen:
+        return completion, "This completion is already in the list"
+    seen.add(completion.pk)
     try:
         with transaction.atomic():
             if item["decision"] == "verify":
@@ -102,7 +105,7 @@ class CompletionDecisions(ApiView):
         operation_id="provider_completions_list",
         summary="Completions waiting for your verification",
         parameters=PAGE_PARAMETERS,
-        responses={200: WaitingCompletionSerializer(many=True), **NOT_FOUND, **REFUSED},
+        responses={200: page_of(WaitingCompletionSerializer, "WaitingCompletion"), **NOT_FOUND, **REFUSED},
         tags=["Course providers"],
     )
     def get(self, request):
@@ -137,11 +140,7 @@ class CompletionDecisions(ApiView):
     def _decide_all(self, request, batch):
         outcomes, seen = [], set()
         for index, item in enumerate(batch.validated_data["completions"]):
-            completion, error = _decide(request.user, item)
-            if not error and completion.pk in seen:
-                error = "This completion is already in the list"
-            if completion is not None:
-                seen.add(completion.pk)
+            completion, error = _decide(request.user, item, seen)
             outcomes.append(_outcome(index, completion, error))
         failed = sum(1 for outcome in outcomes if not outcome["ok"])
         if failed:

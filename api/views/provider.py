@@ -20,7 +20,7 @@ from .. import idempotency
 from ..registry import endpoint
 from ..serializers_private import ApplicationSerializer, CourseWriteSerializer, ProviderCourseSerializer
 from .base import ApiView
-from .common import BAD_REQUEST, NOT_FOUND, PAGE_PARAMETERS, REFUSED, form_errors, id_parameter, paged
+from .common import BAD_REQUEST, NOT_FOUND, PAGE_PARAMETERS, REFUSED, form_errors, id_parameter, page_of, paged
 from .completions import IDEMPOTENCY
 
 FIELDS = list(CourseWriteSerializer().fields)
@@ -50,7 +50,7 @@ def _current(course) -> dict:
         "region": course.region,
         "designed_for_social_care": course.designed_for_social_care,
         "url": course.url,
-        "external_id": course.external_id,
+        "external_id": course.external_id or "",
     }
 
 
@@ -112,7 +112,7 @@ class ProviderCourses(ApiView):
         operation_id="provider_courses_list",
         summary="Your organisations' courses",
         parameters=PAGE_PARAMETERS,
-        responses={200: ProviderCourseSerializer(many=True), **NOT_FOUND, **REFUSED},
+        responses={200: page_of(ProviderCourseSerializer, "ProviderCourse"), **NOT_FOUND, **REFUSED},
         tags=["Course providers"],
     )
     def get(self, request):
@@ -190,7 +190,7 @@ class ProviderApplications(ApiView):
         operation_id="provider_applications_list",
         summary="Your accreditation applications",
         parameters=PAGE_PARAMETERS,
-        responses={200: ApplicationSerializer(many=True), **NOT_FOUND, **REFUSED},
+        responses={200: page_of(ApplicationSerializer, "Application"), **NOT_FOUND, **REFUSED},
         tags=["Course providers"],
     )
     def get(self, request):

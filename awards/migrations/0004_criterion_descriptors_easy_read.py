@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('awards', '0003_award_credential'),
+        ("awards", "0003_award_credential"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='criterion',
-            name='easy_read_guidance',
-            field=models.TextField(blank=True, verbose_name='easy-read guidance'),
+            model_name="criterion",
+            name="easy_read_guidance",
+            field=models.TextField(blank=True, verbose_name="easy-read guidance"),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='easy_read_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='easy-read name'),
+            model_name="criterion",
+            name="easy_read_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="easy-read name"),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='score_descriptors',
+            model_name="criterion",
+            name="score_descriptors",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

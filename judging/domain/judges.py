@@ -60,9 +60,7 @@ def accept_invitation(user, token: str) -> JudgeInvitation:
 
 
 @transaction.atomic
-def save_profile(
-    user, *, sector_background, lived_experience, expertise="", prefers_easy_read=False
-) -> JudgeProfile:
+def save_profile(user, *, sector_background, lived_experience, expertise="", prefers_easy_read=False) -> JudgeProfile:
     """Saves the profile; access needs and their consents have a workflow of
     their own (judging.domain.access.save_access_needs). `prefers_easy_read`
     shows the judge the easy-read version of each criterion when they score."""

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('judging', '0005_judging_settings'),
+        ("judging", "0005_judging_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='judgeprofile',
-            name='prefers_easy_read',
-            field=models.BooleanField(default=False, verbose_name='show criteria in easy read'),
+            model_name="judgeprofile",
+            name="prefers_easy_read",
+            field=models.BooleanField(default=False, verbose_name="show criteria in easy read"),
         ),
     ]

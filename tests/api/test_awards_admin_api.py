@@ -83,7 +83,7 @@ def test_an_invalid_filter_is_refused_with_its_reason(awards):
 
 
 def test_only_awards_administrators_reach_the_list():
-    for role in (SiteRole.JUDGE, SiteRole.ACADEMY_STAFF, SiteRole.MEDIA):
+    for role in (SiteRole.JUDGE, SiteRole.ACADEMY_STAFF, SiteRole.MEDIA_PARTNER):
         user = make_user(email=f"{role}@example.org", roles=[role], mfa=True)
         _, secret = create_token(user, scopes=["awards:read"])
         response = bearer(secret).get(LIST)
@@ -96,14 +96,17 @@ def test_only_awards_administrators_reach_the_list():
 def test_a_token_without_the_awards_scope_is_refused(awards):
     _, secret = create_token(awards["admin"], scopes=["courses:write", "academy:write"])
     response = bearer(secret).get(LIST)
-    assert (response.status_code, response.json()) == (403, {"detail": "This token's scopes do not include awards:read"})
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "This token's scopes do not include awards:read"},
+    )
 
 
 def test_the_list_costs_the_same_queries_for_one_or_many(awards):
     client = bearer(awards["secret"])
     client.get(LIST)  # the token's first use also records its last-used time
     with CaptureQueriesContext(connection) as one:
-        assert client.get(LIST, {"category": awards["category"].pk, "page_size": 1}).json()["count"] == 3
+        assert len(client.get(LIST, {"page_size": 1}).json()["results"]) == 1
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(LIST, {"page_size": 5}).json()["results"]) == 5
     assert len(many) == len(one)

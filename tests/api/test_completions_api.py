@@ -112,18 +112,20 @@ def test_all_or_nothing_one_bad_item_decides_none(cohort, run_on_commit):
             {"id": second.pk, "decision": "reject", "reason": ""},
             {"id": third.pk, "decision": "verify"},
             {"id": 987654, "decision": "verify"},
+            {"id": first.pk, "decision": "reject", "reason": "Sent twice"},
         ]
     }
     with run_on_commit():
         response = bearer(cohort["secret"]).post(URL, body, format="json")
     assert response.status_code == 400
     data = response.json()
-    assert data["detail"] == "3 of 4 could not be decided: none was. Correct them and send the list again"
+    assert data["detail"] == "4 of 5 could not be decided: none was. Correct them and send the list again"
     assert [(r["index"], r["ok"], r["error"]) for r in data["results"]] == [
         (0, True, ""),
         (1, False, "Give the reason for rejecting the completion"),
         (2, False, "This completion has already been decided"),
         (3, False, "No completion waiting for your verification matches this item"),
+        (4, False, "This completion is already in the list"),
     ]
     assert Completion.objects.get(pk=first.pk).state == "self_declared"
     assert not AuditEvent.objects.filter(action="completion.verified", object_id=str(first.pk)).exists()
@@ -164,7 +166,10 @@ def test_a_retry_with_the_same_idempotency_key_is_done_once(cohort, run_on_commi
         format="json",
         HTTP_IDEMPOTENCY_KEY="cohort-2026-06",
     )
-    assert (other.status_code, other.json()["detail"]) == (422, "This Idempotency-Key was used with another request body")
+    assert (other.status_code, other.json()["detail"]) == (
+        422,
+        "This Idempotency-Key was used with another request body",
+    )
     assert client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="not a key!").status_code == 400
 
 
@@ -192,7 +197,10 @@ def test_a_refused_batch_is_not_stored_and_can_be_sent_again_with_its_key(cohort
                 }
             },
         ),
-        ({"completions": [{"id": 1, "decision": "approve"}]}, {"completions": {"0": {"decision": ['"approve" is not a valid choice.']}}}),
+        (
+            {"completions": [{"id": 1, "decision": "approve"}]},
+            {"completions": {"0": {"decision": ['"approve" is not a valid choice.']}}},
+        ),
     ],
 )
 def test_a_malformed_list_is_refused_with_reasons(cohort, body, errors):

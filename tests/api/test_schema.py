@@ -24,7 +24,17 @@ def test_the_schema_validates_as_openapi_3():
         "/api/v1/courses/",
         "/api/v1/courses/{id}/",
         "/api/v1/credentials/{uuid}/",
+        "/api/v1/dass/appointments/",
+        "/api/v1/exports/{id}/",
+        "/api/v1/exports/{id}/download/",
+        "/api/v1/manage/cycles/{id}/results/",
+        "/api/v1/manage/nominations/",
+        "/api/v1/manage/nominations/export/",
         "/api/v1/me/",
+        "/api/v1/provider/applications/",
+        "/api/v1/provider/completions/",
+        "/api/v1/provider/courses/",
+        "/api/v1/provider/courses/{id}/",
         "/api/v1/winners/",
         "/api/v1/winners/{id}/",
     ]
@@ -38,6 +48,12 @@ def test_the_schema_validates_as_openapi_3():
     # /me/ needs the token; the public endpoints take one or none.
     assert schema["paths"]["/api/v1/me/"]["get"]["security"] == [{"personalAccessToken": []}]
     assert schema["paths"]["/api/v1/courses/"]["get"]["security"] == [{"personalAccessToken": []}, {}]
+    # The role endpoints need the token, and their lists are paged in the API's envelope.
+    completions = schema["paths"]["/api/v1/provider/completions/"]
+    assert completions["post"]["security"] == [{"personalAccessToken": []}]
+    assert sorted(completions) == ["get", "post"]
+    paged = schema["components"]["schemas"]["NominationPage"]
+    assert sorted(paged["properties"]) == ["count", "next", "page", "pages", "previous", "results"]
 
 
 def test_schema_and_openapi_json_answer_the_same_json():

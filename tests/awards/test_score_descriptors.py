@@ -12,8 +12,10 @@ from awards import domain
 from awards.forms import CriterionForm, descriptors_as_text, parse_descriptors
 from awards.models import Criterion, descriptor_problem
 from core.errors import DomainError
+from judging import domain as judging_domain
 
-from ..factories import make_category, make_cycle
+from ..factories import make_category, make_cycle, make_eligible, make_judging_world
+from ..judging.helpers import score_all
 
 pytestmark = pytest.mark.django_db
 
@@ -194,12 +196,6 @@ def test_the_domain_refuses_bad_descriptors_whatever_calls_it(awards_admin):
 def test_wording_stays_editable_once_scored_but_the_criterion_cannot_be_deleted(client, awards_admin):
     """Follows the existing rule: scoring stops a criterion's deletion, never
     its wording; the audit keeps what each change replaced."""
-    from tests.factories import make_eligible, make_judging_world
-
-    from judging import domain as judging_domain
-
-    from ..judging.helpers import score_all
-
     world = make_judging_world()
     nomination = make_eligible(world["category"], 1)[0]
     judging_domain.auto_assign(world["admin"], world["category"])

@@ -53,7 +53,7 @@ def test_equity_report_while_the_cycle_runs_and_published_with_the_results(live_
     press(page, page.get_by_role("button", name="Equity report"))  # a link styled as a button
     assert page.get_by_role("heading", name="Equity report").is_visible()
     assert page.get_by_role("img", name=re.compile("Sector: share of entries")).is_visible()
-    sector = page.get_by_role("table", name="Sector")
+    sector = page.get_by_role("table", name="Sector: the figures")
     assert sector.get_by_role("row", name=re.compile("^Private")).inner_text().split("\t")[1:3] == [
         "2 (50.0%)",
         "8 (80.0%)",
@@ -79,7 +79,7 @@ def test_equity_report_while_the_cycle_runs_and_published_with_the_results(live_
     page.goto(live_server.url + f"/winners/{cycle.pk}/")
     press(page, page.get_by_role("link", name=re.compile("Who entered and who won")))
     assert page.get_by_role("heading", name="Who entered and who won", level=1).is_visible()
-    sector = page.get_by_role("table", name="Sector")
+    sector = page.get_by_role("table", name="Sector: the figures")
     assert sector.get_by_role("row", name=re.compile("^Public")).inner_text().split("\t")[2] == "fewer than 5"
     assert "Acorn Care" not in page.content()
     check(page, "public")

@@ -21,7 +21,7 @@ from ..factories import make_eligible, visit_details
 
 pytestmark = pytest.mark.django_db
 
-FLAG = "Access needs<span class=\"govuk-visually-hidden\"> recorded for"
+FLAG = 'Access needs<span class="govuk-visually-hidden"> recorded for'
 
 
 def record(judge, *, admin=True, hosts=True, kinds=("step_free", "bsl_interpreter"), details="Breaks every hour"):
@@ -158,9 +158,7 @@ def test_the_visits_page_flags_with_the_same_queries_for_one_visit_or_several(
     client.get(url)
     one = _count(client, url)
     for index, nomination in enumerate(nominations[1:], start=1):
-        domain.schedule_visit(
-            admin, nomination, [judges[1], judges[3]], **visit_details(start + timedelta(days=index))
-        )
+        domain.schedule_visit(admin, nomination, [judges[1], judges[3]], **visit_details(start + timedelta(days=index)))
     with django_assert_num_queries(one):
         page = client.get(url).content.decode()
     assert page.count(FLAG) == 6
@@ -190,7 +188,8 @@ def test_the_access_needs_page_records_with_an_error_summary(client, judges):
     )
     assert saved["Location"] == reverse("judging:profile")
     profile = JudgeProfile.objects.get(user=judge)
-    assert (profile.access_need_kinds, profile.access_needs) == (["easy_read", "supporter"], "My sister Ana comes with me")
+    assert profile.access_need_kinds == ["easy_read", "supporter"]
+    assert profile.access_needs == "My sister Ana comes with me"
     assert (profile.share_access_needs_with_admin, profile.share_access_needs_with_hosts) == (False, True)
     summary = client.get(reverse("judging:profile")).content.decode()
     assert "Easy read<br>A supporter with me" in summary

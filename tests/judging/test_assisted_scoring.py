@@ -135,9 +135,7 @@ def test_the_judge_records_it_from_the_scorecard_with_an_error_summary(client, a
 def test_other_judges_never_see_who_helped(client, assignment, scored, panel):
     helped(assignment)
     score_all(assignment)
-    other = (
-        Assignment.objects.filter(nomination=scored[0]).exclude(pk=assignment.pk).exclude(judge=panel.chair).first()
-    )
+    other = Assignment.objects.filter(nomination=scored[0]).exclude(pk=assignment.pk).exclude(judge=panel.chair).first()
     score_all(other)
     client.force_login(other.judge)
     others = client.get(reverse("judging:others_scores", args=[other.pk])).content.decode()

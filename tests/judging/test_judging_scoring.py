@@ -82,6 +82,7 @@ def test_anonymised_written_stage_hides_every_identifying_string(client, cycle, 
         service_address="12 Mill Lane\nPreston PR1 1AA",
         service_regulator_number="1-999888777",
         user_statement="Rose House changed my life; the team at " + nomination.organisation.name + " listen.",
+        user_statement_consent=True,  # judges read a statement only with its person's consent
     )
     nomination.refresh_from_db()
     from awards.models import EvidenceFile

@@ -3,7 +3,7 @@ counts only, exact for administrators at every stage, and published with the
 results (small numbers hidden) once the public may see the cycle's awards."""
 
 from .disclosure_cast import PEOPLE
-from .disclosure_vocabulary import ALL_STAGES, Show, Surface, everyone_at, simple
+from .disclosure_vocabulary import ALL_STAGES, Surface, everyone_at, simple
 
 EQUITY_SURFACES = [
     Surface("equity report", simple("awards:manage_equity", "cycle"), everyone_at(ALL_STAGES, ["admin"])),
@@ -13,10 +13,6 @@ EQUITY_SURFACES = [
         everyone_at(ALL_STAGES, ["admin"]),
         kind="csv",
     ),
-    Surface(
-        "published equity report",
-        simple("awards:equity_public", "cycle"),
-        everyone_at(["announced"], PEOPLE),
-        [Show(["Who entered and who won"], PEOPLE, ["announced"])],
-    ),
+    # No planted word may show on either: counts only, never a name, a service or a reference.
+    Surface("published equity report", simple("awards:equity_public", "cycle"), everyone_at(["announced"], PEOPLE)),
 ]

@@ -5,8 +5,8 @@ show whom. A new surface gets its row here (see test_disclosure_matrix.py)."""
 from django.urls import reverse
 
 from .disclosure_cast import PEOPLE
-from .disclosure_credentials import CREDENTIAL_SURFACES
 from .disclosure_consent import CONSENT_SURFACES
+from .disclosure_credentials import CREDENTIAL_SURFACES
 from .disclosure_equity import EQUITY_SURFACES
 from .disclosure_vocabulary import (
     ALL_STAGES,

@@ -37,6 +37,9 @@ pytestmark = pytest.mark.django_db
 
 # URLs of these areas that carry no nomination or results data, with why.
 NO_NOMINATION_DATA = {
+    "judging:access_needs": "the judge's own access needs (judging.rules: the judge, or the admin with consent)",
+    "judging:withdraw_access_consent": "POST only: answers with a redirect",
+    "judging:scoring_support": "who helped the judge score: a name and how, no entry data",
     "awards:start": "lists the open categories",
     "awards:evidence_remove": "POST only: answers with a redirect",
     "awards:manage_cycles": "lists cycles",
@@ -66,6 +69,11 @@ NO_NOMINATION_DATA = {
     "judging:withdraw_results": "a form for the reason, naming the cycle",
     "judging:reopen_panel": "a form for the reason, naming the category",
     "judging:no_award": "POST only: answers with a redirect",
+    # Calibration: made-up example entries, never an entrant's data; calibration scores never enter results.
+    "judging:calibration_examples": "the example entries of the judge's panels",
+    "judging:calibrate": "one example entry and the judge's own calibration scores",
+    "judging:panel_calibration": "each panel member's distance from the panel on the example entries",
+    "judging:add_calibration_example": "POST only, for administrators: a redirect or the calibration page again",
     # The views a page's forms post to: each answers with a redirect, or with
     # its page again (in the matrix), built by the same code for the same viewer.
     "judging:submit_scores": "POST only: a redirect or the scoring page (in the matrix)",
@@ -85,6 +93,7 @@ NO_NOMINATION_DATA = {
     "judging:press_pack": "POST only: queues the press pack and redirects to its job's page (the ZIP is in the matrix)",
 }
 NO_NOMINATION_EMAILS = {
+    "consent_withdrawn": "to the awards administrators only, who may see every fact",
     "judge_invitation": "invites a person to be a judge",
     "join_request_received": "organisation membership",
     "join_request_decided": "organisation membership",

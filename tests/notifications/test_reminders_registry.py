@@ -46,6 +46,9 @@ SCHEDULE = {
     "delete-evidence-of-old-cycles": ("awards.tasks.delete_old_evidence", crontab(hour=2, minute=0)),
     "exports-expire-awards": (RUN_SWEEP, crontab(hour=3, minute=10)),
     "exports-expire-leaders": (RUN_SWEEP, crontab(hour=3, minute=15)),
+    "exports-expire-judging": (RUN_SWEEP, crontab(hour=3, minute=20)),
+    "publish-open-data-each-day": ("courses.tasks.publish_open_data", crontab(hour=0, minute=30)),
+    "send-due-webhook-deliveries": ("webhooks.tasks.sweep_deliveries", crontab(minute="*")),
     "notify-entrants-when-results-are-announced": ("judging.tasks.notify_entrants_of_results", crontab(minute="*")),
 }
 
