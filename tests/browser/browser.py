@@ -2,6 +2,7 @@
 
 import re
 import time
+from pathlib import Path
 
 import pyotp
 from axe_playwright_python.sync_playwright import Axe
@@ -162,3 +163,25 @@ def type_date(page, locator, day):
         page.keyboard.press("Shift+Tab")
         page.keyboard.type(day.strftime("%m%d%Y"))
     assert locator.input_value() == day.isoformat(), f"{locator}: {locator.input_value()!r}, not {day}"
+
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def check_and_screenshot(page, name):
+    """No axe violation, and a fresh screenshot of the whole page, saved as
+    tests/browser/screenshots/<name>.png (rewritten on every run)."""
+    assert_accessible(page)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in_with_code(page, live_server, email, password, secret):
+    """Signs in afresh by keyboard: email, password, then the authenticator code."""
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/accounts/login/")
+    type_into(page, page.get_by_label("Email"), email)
+    type_into(page, page.get_by_label("Password"), password)
+    press(page, page.get_by_role("button", name="Sign In"))
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    enter_authenticator_code(page, page.get_by_label("Code"), secret)

@@ -6,7 +6,6 @@ the winners page drops the statement at once. Screenshots of each page are
 saved in tests/browser/screenshots/consent-*.png."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +13,13 @@ from awards.models import Consent
 
 from ..awards.consent_world import STATEMENT, draft_with_image, make_winner
 from ..factories import PASSWORD, make_provider
-from .browser import assert_accessible, choose, press, type_into
+from .browser import check_and_screenshot, choose, press, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-
 
 def check(page, name):
-    """No axe violation, and a fresh screenshot of the whole page."""
-    assert_accessible(page)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"consent-{name}.png"), full_page=True)
+    check_and_screenshot(page, f"consent-{name}")
 
 
 def test_best_interests_consent_then_a_withdrawal_request_after_the_announcement(live_server, page):

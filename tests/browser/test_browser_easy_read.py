@@ -6,7 +6,6 @@ standard wording one key press away. Screenshots of each page are saved in
 tests/browser/screenshots/easy-read-*.png."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -24,28 +23,24 @@ from ..factories import (
     make_panel,
     make_user,
 )
-from .browser import assert_accessible, choose, enter_authenticator_code, press, tab_to, type_into
+from .browser import (
+    check_and_screenshot,
+    choose,
+    press,
+    sign_in_with_code,
+    tab_to,
+    type_into,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-
 
 def check(page, name):
-    """No axe violation, and a fresh screenshot of the whole page."""
-    assert_accessible(page)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"easy-read-{name}.png"), full_page=True)
+    check_and_screenshot(page, f"easy-read-{name}")
 
 
 def sign_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/accounts/login/")
-    type_into(page, page.get_by_label("Email"), email)
-    type_into(page, page.get_by_label("Password"), PASSWORD)
-    press(page, page.get_by_role("button", name="Sign In"))
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    enter_authenticator_code(page, page.get_by_label("Code"), TOTP_SECRET)
+    sign_in_with_code(page, live_server, email, PASSWORD, TOTP_SECRET)
 
 
 def banner(page):

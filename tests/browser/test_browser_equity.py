@@ -7,7 +7,6 @@ saved in tests/browser/screenshots/equity-*.png."""
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,27 +17,22 @@ from awards.models import Cycle
 
 from ..awards.equity_world import build, entry
 from ..factories import PASSWORD, TOTP_SECRET, make_user
-from .browser import assert_accessible, enter_authenticator_code, press, select, type_into
+from .browser import (
+    check_and_screenshot,
+    press,
+    select,
+    sign_in_with_code,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-
 
 def check(page, name):
-    """No axe violation, and a fresh screenshot of the whole page."""
-    assert_accessible(page)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"equity-{name}.png"), full_page=True)
+    check_and_screenshot(page, f"equity-{name}")
 
 
 def sign_in(page, live_server, email):
-    page.goto(live_server.url + "/accounts/login/")
-    type_into(page, page.get_by_label("Email"), email)
-    type_into(page, page.get_by_label("Password"), PASSWORD)
-    press(page, page.get_by_role("button", name="Sign In"))
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    enter_authenticator_code(page, page.get_by_label("Code"), TOTP_SECRET)
+    sign_in_with_code(page, live_server, email, PASSWORD, TOTP_SECRET)
 
 
 def test_equity_report_while_the_cycle_runs_and_published_with_the_results(live_server, page):

@@ -7,7 +7,6 @@ considered. Screenshots of each page are saved in
 tests/browser/screenshots/lived-experience-*.png."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -17,28 +16,23 @@ from judging.models import CalibrationExample, CalibrationScore, FinalResult, Ju
 
 from ..factories import PASSWORD, TOTP_SECRET, make_judging_world
 from ..judging.lived_experience_helpers import every_judge_scores_every_entry, score_split
-from .browser import assert_accessible, choose, enter_authenticator_code, press, type_into
+from .browser import (
+    check_and_screenshot,
+    choose,
+    press,
+    sign_in_with_code,
+    type_into,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-
 
 def check(page, name):
-    """No axe violation, and a fresh screenshot of the whole page."""
-    assert_accessible(page)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"lived-experience-{name}.png"), full_page=True)
+    check_and_screenshot(page, f"lived-experience-{name}")
 
 
 def sign_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/accounts/login/")
-    type_into(page, page.get_by_label("Email"), email)
-    type_into(page, page.get_by_label("Password"), PASSWORD)
-    press(page, page.get_by_role("button", name="Sign In"))
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    enter_authenticator_code(page, page.get_by_label("Code"), TOTP_SECRET)
+    sign_in_with_code(page, live_server, email, PASSWORD, TOTP_SECRET)
 
 
 def banner(page):
